@@ -1,0 +1,169 @@
+#include "inventory/collect.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <unordered_map>
+
+#include "base/error.h"
+
+namespace moat::inventory {
+
+namespace {
+
+constexpr size_t kHead = 4096;
+
+// A claimed file's bytes: in memory when small, else in an unlinked temporary file mapped read-only,
+// so memory stays bounded whatever the file size.
+class Content {
+ public:
+  ~Content() {
+    if (map_) ::munmap(map_, map_size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void load(image::EntrySource& src, std::string head, uint64_t size, uint64_t max_in_memory, const std::string& what) {
+    if (size <= max_in_memory) {
+      size_t done = head.size();
+      buf_ = std::move(head);
+      buf_.resize(std::max<uint64_t>(size, done));
+      done = fill(src, done);
+      buf_.resize(done);
+      view_ = buf_;
+      return;
+    }
+    std::string dir = std::filesystem::temp_directory_path().string();
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0) fail(what, "cannot stage a large file in " + dir + ": " + std::strerror(errno));
+    write_all(head.data(), head.size(), what);
+    std::vector<char> chunk(1 << 20);
+    uint64_t total = head.size();
+    while (size_t n = src.read(chunk.data(), chunk.size())) {
+      write_all(chunk.data(), n, what);
+      total += n;
+    }
+    if (total == 0) return;
+    map_size_ = total;
+    map_ = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (map_ == MAP_FAILED) {
+      map_ = nullptr;
+      fail(what, std::string("cannot map staged file: ") + std::strerror(errno));
+    }
+    view_ = std::string_view(static_cast<const char*>(map_), map_size_);
+  }
+
+  std::string_view view() const { return view_; }
+
+ private:
+  size_t fill(image::EntrySource& src, size_t done) {
+    while (done < buf_.size()) {
+      size_t n = src.read(buf_.data() + done, buf_.size() - done);
+      if (n == 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+  void write_all(const char* p, size_t n, const std::string& what) {
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) fail(what, std::string("cannot stage a large file: ") + std::strerror(errno));
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+
+  std::string buf_;
+  std::string_view view_;
+  int fd_ = -1;
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+};
+
+std::string read_head(image::EntrySource& src, uint64_t size) {
+  std::string head(std::min<uint64_t>(size, kHead), '\0');
+  size_t done = 0;
+  while (done < head.size()) {
+    size_t n = src.read(head.data() + done, head.size() - done);
+    if (n == 0) break;
+    done += n;
+  }
+  head.resize(done);
+  return head;
+}
+
+void run(const Analyzer& a, std::string_view path, std::string_view content, LayerFindings& out,
+         const std::string& what) {
+  try {
+    a.analyze(path, content, out);
+  } catch (const Error& e) {
+    if (a.fatal_errors) fail(what, e.what());
+    out.warnings.push_back(std::string(e.what()));
+  }
+}
+
+}  // namespace
+
+LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::string& what, CollectLimits limits) {
+  LayerFindings out;
+  std::unordered_map<std::string, std::string> hardlinks;  // claimed link path -> target path
+  std::vector<const Analyzer*> wanted;
+  image::FileEntry e;
+  while (entries.next(e)) {
+    switch (e.kind) {
+      case image::EntryKind::Whiteout:
+        out.whiteouts.push_back(e.path);
+        continue;
+      case image::EntryKind::Opaque:
+        out.opaques.push_back(e.path);
+        continue;
+      case image::EntryKind::Directory:
+        continue;
+      default:
+        out.replaced.push_back(e.path);
+    }
+    wanted.clear();
+    for (const auto& a : analyzers())
+      if (a.claims(e.path, e.mode, kind)) wanted.push_back(&a);
+    if (wanted.empty()) continue;
+    if (e.kind == image::EntryKind::Symlink) {
+      out.symlinks[e.path] = e.link;
+      continue;
+    }
+    if (e.kind == image::EntryKind::Hardlink) {
+      hardlinks[e.path] = e.link;
+      continue;
+    }
+    if (e.kind != image::EntryKind::File || e.size == 0) continue;
+    if (e.size > limits.max_file) {
+      out.warnings.push_back(what + ": " + e.path + ": skipped, larger than " + std::to_string(limits.max_file) +
+                             " bytes");
+      continue;
+    }
+    std::string head = read_head(entries, e.size);
+    std::erase_if(wanted, [&](const Analyzer* a) { return a->accepts_head && !a->accepts_head(head); });
+    if (wanted.empty()) continue;
+    Content content;
+    content.load(entries, std::move(head), e.size, limits.max_in_memory, what + ": " + e.path);
+    for (const Analyzer* a : wanted) run(*a, e.path, content.view(), out, what);
+  }
+  // A hard link shares its target's bytes, which the stream showed under the target's name.
+  for (const auto& [link, target] : hardlinks) {
+    size_t n = out.packages.size();
+    for (size_t i = 0; i < n; ++i)
+      if (out.packages[i].found_in == target) {
+        Package copy = out.packages[i];
+        copy.found_in = link;
+        out.packages.push_back(std::move(copy));
+      }
+    if (auto it = out.captured.find(target); it != out.captured.end()) out.captured[link] = it->second;
+  }
+  return out;
+}
+
+}  // namespace moat::inventory

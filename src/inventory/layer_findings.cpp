@@ -1,0 +1,60 @@
+#include "inventory/layer_findings.h"
+
+#include <nlohmann/json.hpp>
+
+namespace moat::inventory {
+
+void to_json(nlohmann::json& j, const Package& p) {
+  j = nlohmann::json{{"ecosystem", p.ecosystem}, {"name", p.name}, {"version", p.version}};
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("source_name", p.source_name);
+  put("source_version", p.source_version);
+  put("arch", p.arch);
+  put("license", p.license);
+  put("found_in", p.found_in);
+  put("layer", p.layer);
+  put("owner", p.owner);
+  if (!p.files.empty()) j["files"] = p.files;
+  if (p.dev) j["dev"] = true;
+}
+
+void from_json(const nlohmann::json& j, Package& p) {
+  auto get = [&](const char* key) { return j.value(key, std::string()); };
+  p.ecosystem = get("ecosystem");
+  p.name = get("name");
+  p.version = get("version");
+  p.source_name = get("source_name");
+  p.source_version = get("source_version");
+  p.arch = get("arch");
+  p.license = get("license");
+  p.found_in = get("found_in");
+  p.layer = get("layer");
+  p.owner = get("owner");
+  p.files = j.value("files", std::vector<std::string>{});
+  p.dev = j.value("dev", false);
+}
+
+void to_json(nlohmann::json& j, const LayerFindings& f) {
+  nlohmann::json own = nlohmann::json::array();
+  for (const auto& o : f.ownership) own.push_back({{"list_path", o.list_path}, {"owner", o.owner}, {"files", o.files}});
+  j = nlohmann::json{{"packages", f.packages}, {"ownership", own},       {"captured", f.captured},
+                     {"symlinks", f.symlinks}, {"replaced", f.replaced}, {"whiteouts", f.whiteouts},
+                     {"opaques", f.opaques},   {"warnings", f.warnings}};
+}
+
+void from_json(const nlohmann::json& j, LayerFindings& f) {
+  f.packages = j.at("packages").get<std::vector<Package>>();
+  for (const auto& o : j.at("ownership"))
+    f.ownership.push_back({o.at("list_path").get<std::string>(), o.at("owner").get<std::string>(),
+                           o.at("files").get<std::vector<std::string>>()});
+  f.captured = j.at("captured").get<std::map<std::string, std::string>>();
+  f.symlinks = j.at("symlinks").get<std::map<std::string, std::string>>();
+  f.replaced = j.at("replaced").get<std::vector<std::string>>();
+  f.whiteouts = j.at("whiteouts").get<std::vector<std::string>>();
+  f.opaques = j.at("opaques").get<std::vector<std::string>>();
+  f.warnings = j.at("warnings").get<std::vector<std::string>>();
+}
+
+}  // namespace moat::inventory
