@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything moat needs to build and test, from Debian's packages. Idempotent; runs
+# apt-get update only when something is missing.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libarchive-dev zlib1g-dev libzstd-dev libssl-dev libsqlite3-dev
+  nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev llvm
+  debootstrap skopeo jq zstd python3 nodejs npm golang-go rpm db5.3-util
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing ${missing[*]}; run as root (sudo) to install them" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
