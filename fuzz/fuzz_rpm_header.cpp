@@ -1,0 +1,15 @@
+// libFuzzer target: one rpm header blob.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "base/error.h"
+#include "inventory/rpmdb.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  try {
+    moat::inventory::parse_rpm_header(std::string_view(reinterpret_cast<const char*>(data), size), "/fuzz");
+  } catch (const moat::Error&) {
+  }
+  return 0;
+}
