@@ -1,0 +1,15 @@
+// libFuzzer target: parse_cargo_auditable must return or throw moat::Error on any input.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "base/error.h"
+#include "inventory/rust.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  try {
+    moat::inventory::parse_cargo_auditable(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+  } catch (const moat::Error&) {
+  }
+  return 0;
+}

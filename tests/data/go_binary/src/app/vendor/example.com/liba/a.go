@@ -1,0 +1,3 @@
+package liba
+
+func A() string { return "a" }

@@ -1,0 +1,3 @@
+package localc
+
+func C() string { return "c" }

@@ -1,0 +1,3 @@
+package libb
+
+func B() string { return "b" }

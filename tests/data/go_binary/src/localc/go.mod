@@ -1,0 +1,3 @@
+module example.com/localc
+
+go 1.15
