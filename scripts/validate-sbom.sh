@@ -24,7 +24,7 @@ done
 
 packages=(ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 @cyclonedx/cyclonedx-library@10.3.0)
 dir="${MOAT_VALIDATOR_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/moat/sbom-validator}"
-stamp="$dir/.installed-$(echo "${packages[*]}" | tr ' /@' '_-+')"
+stamp="$dir/.installed-$(echo "${packages[*]}" | sed 's/[^A-Za-z0-9.]/_/g')"
 mkdir -p "$dir"
 # Tests may run in parallel: one installs, the others wait for it.
 exec 9>"$dir/.lock"

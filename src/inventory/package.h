@@ -32,7 +32,6 @@ struct Package {
   std::string owner;       // for language packages: "deb:NAME"/"rpm:NAME"/"apk:NAME" owning found_in
   std::vector<std::string> files;  // OS packages: files the package owns (used for ownership)
   bool dev = false;                // a lock file's development-only dependency
-  // Extra purl qualifiers in canonical order, e.g. {"distro","debian-12"} (filled by the SBOM step).
 };
 
 }  // namespace moat::inventory
