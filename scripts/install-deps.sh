@@ -4,10 +4,11 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libarchive-dev zlib1g-dev libzstd-dev libssl-dev libsqlite3-dev
+  libarchive-dev zlib1g-dev libzstd-dev libssl-dev libsqlite3-dev libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev llvm
-  debootstrap skopeo jq zstd python3 nodejs npm golang-go rpm db5.3-util
+  debootstrap skopeo jq zstd python3 nodejs npm golang-go rpm db5.3-util time bc
+  default-jdk-headless unzip ruby ruby-rack ruby-rack-test bundler composer php-cli binutils
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -54,7 +54,15 @@ uint64_t number(const std::string& path, const unsigned char* p, size_t n) {
   return v;
 }
 
-bool checksum_ok(const unsigned char* h, uint64_t stored) {
+// The stored checksum is octal in bytes 148..155; anything unparsable simply fails to match.
+bool checksum_ok(const unsigned char* h) {
+  uint64_t stored = 0;
+  size_t i = 148;
+  while (i < 156 && (h[i] == ' ' || h[i] == 0)) ++i;
+  if (i == 156) return false;
+  for (; i < 156 && h[i] >= '0' && h[i] <= '7'; ++i) stored = stored * 8 + (h[i] - '0');
+  for (; i < 156; ++i)
+    if (h[i] != ' ' && h[i] != 0) return false;
   uint64_t sum = 0;
   for (size_t i = 0; i < kBlock; ++i) sum += (i >= 148 && i < 156) ? ' ' : h[i];
   return sum == stored;
@@ -112,7 +120,7 @@ TarIndex TarIndex::build(const std::string& path, int fd, uint64_t file_size) {
     bool zero = true;
     for (unsigned char c : h) zero = zero && c == 0;
     if (zero) break;
-    if (!checksum_ok(h, number(path, h + 148, 8))) fail(path, "not a tar archive, or a corrupt tar header");
+    if (!checksum_ok(h)) fail(path, "not a tar archive, or a corrupt tar header");
     uint64_t size = number(path, h + 124, 12);
     char type = static_cast<char>(h[156]);
     uint64_t data_off = off + kBlock;

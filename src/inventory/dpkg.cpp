@@ -1,5 +1,7 @@
 #include "inventory/dpkg.h"
 
+#include <algorithm>
+
 #include "base/error.h"
 #include "image/entry_path.h"
 #include "inventory/control_file.h"
@@ -80,6 +82,21 @@ FileOwnership parse_dpkg_file_list(std::string_view content, std::string_view pa
     own.files.push_back(std::move(file));
   }
   return own;
+}
+
+std::string parse_dpkg_copyright_licenses(std::string_view content) {
+  if (content.find("Format:") == std::string_view::npos) return {};
+  std::vector<std::string> names;
+  for_each_stanza(content, [&](const Stanza& s) {
+    for (const auto& [key, value] : s) {
+      if (key != "License" || value.empty()) continue;
+      std::string name(value.substr(0, 64));
+      if (std::find(names.begin(), names.end(), name) == names.end() && names.size() < 32) names.push_back(name);
+    }
+  });
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : " AND ") + n;
+  return out;
 }
 
 }  // namespace moat::inventory

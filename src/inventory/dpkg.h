@@ -16,4 +16,8 @@ std::vector<Package> parse_dpkg_status(std::string_view content, std::string_vie
 // ("<md5>  relative/path" lines): the files NAME owns.
 FileOwnership parse_dpkg_file_list(std::string_view content, std::string_view path);
 
+// /usr/share/doc/NAME/copyright in the machine-readable (DEP-5) format: the distinct "License:"
+// names joined with " AND " (the package ships files under each). Empty for free-form files.
+std::string parse_dpkg_copyright_licenses(std::string_view content);
+
 }  // namespace moat::inventory

@@ -22,7 +22,7 @@ struct Layer {
 
 struct Inventory {
   std::string target;  // what the user named
-  std::string kind;    // "image" or "filesystem"
+  std::string kind;    // "image", "rootfs" (a directory holding an OS) or "filesystem" (a project)
   std::string image_id;                  // sha256 of the image config, images only
   std::vector<std::string> repo_tags;    // e.g. "docker.io/library/debian:12"
   std::vector<std::string> repo_digests;

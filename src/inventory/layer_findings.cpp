@@ -39,7 +39,7 @@ void from_json(const nlohmann::json& j, Package& p) {
 void to_json(nlohmann::json& j, const LayerFindings& f) {
   nlohmann::json own = nlohmann::json::array();
   for (const auto& o : f.ownership) own.push_back({{"list_path", o.list_path}, {"owner", o.owner}, {"files", o.files}});
-  j = nlohmann::json{{"packages", f.packages}, {"ownership", own},       {"captured", f.captured},
+  j = nlohmann::json{{"packages", f.packages}, {"ownership", own},       {"captured", f.captured}, {"licenses", f.licenses},
                      {"symlinks", f.symlinks}, {"replaced", f.replaced}, {"whiteouts", f.whiteouts},
                      {"opaques", f.opaques},   {"warnings", f.warnings}};
 }
@@ -50,6 +50,7 @@ void from_json(const nlohmann::json& j, LayerFindings& f) {
     f.ownership.push_back({o.at("list_path").get<std::string>(), o.at("owner").get<std::string>(),
                            o.at("files").get<std::vector<std::string>>()});
   f.captured = j.at("captured").get<std::map<std::string, std::string>>();
+  f.licenses = j.at("licenses").get<std::map<std::string, std::pair<std::string, std::string>>>();
   f.symlinks = j.at("symlinks").get<std::map<std::string, std::string>>();
   f.replaced = j.at("replaced").get<std::vector<std::string>>();
   f.whiteouts = j.at("whiteouts").get<std::vector<std::string>>();

@@ -22,6 +22,9 @@ struct LayerFindings {
   std::vector<Package> packages;
   std::vector<FileOwnership> ownership;
   std::map<std::string, std::string> captured;  // small files read after merging (os-release ...)
+  // Licences declared outside the package database: dpkg keeps them in /usr/share/doc/NAME/copyright.
+  // Key: that file's path; value: {"deb:NAME", licence}.
+  std::map<std::string, std::pair<std::string, std::string>> licenses;
   std::map<std::string, std::string> symlinks;  // symlinks among the paths analyzers care about
   std::vector<std::string> replaced;            // every non-directory path in the layer
   std::vector<std::string> whiteouts;

@@ -50,6 +50,7 @@ void merge(const std::vector<LayerFindings>& layers, const std::vector<std::stri
   image::Overlay overlay;
   std::map<std::string, std::string> captured, symlinks;
   std::unordered_map<std::string, std::string> owner_of;
+  std::map<std::string, std::string> license_of;  // "deb:NAME" -> licence
   std::vector<Package> visible;
   for (size_t i = layers.size(); i-- > 0;) {
     const LayerFindings& l = layers[i];
@@ -59,6 +60,8 @@ void merge(const std::vector<LayerFindings>& layers, const std::vector<std::stri
       if (!overlay.hides(path)) captured.emplace(path, text);
     for (const auto& [path, target] : l.symlinks)
       if (!overlay.hides(path)) symlinks.emplace(path, target);
+    for (const auto& [path, lic] : l.licenses)
+      if (!overlay.hides(path)) license_of.emplace(lic.first, lic.second);
     for (const auto& own : l.ownership)
       if (!overlay.hides(own.list_path))
         for (const auto& f : own.files) owner_of.emplace(f, own.owner);
@@ -81,6 +84,8 @@ void merge(const std::vector<LayerFindings>& layers, const std::vector<std::stri
     for (const auto& f : p.files) owner_of.emplace(f, p.ecosystem + ":" + p.name);
   for (auto& p : visible) {
     p.files.clear();
+    if (p.license.empty())
+      if (auto it = license_of.find(p.ecosystem + ":" + p.name); it != license_of.end()) p.license = it->second;
     if (p.ecosystem == eco::kDeb || p.ecosystem == eco::kRpm || p.ecosystem == eco::kApk) continue;
     std::string path(outer_file(p.found_in));
     // Package managers list either the manifest itself or its directory (dist-info, node module).
@@ -168,11 +173,17 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
 ScanResult scan_filesystem(const std::string& dir, const ScanOptions& options) {
   ScanResult result;
   result.inventory.target = dir;
-  result.inventory.kind = "filesystem";
+  // A directory holding an operating system is an unpacked image: it is read as one, installed
+  // packages only, so it gives the same answer as the image it came from. Any other directory
+  // is a project, whose lock files say what it will install.
+  std::error_code ec;
+  bool rootfs = std::filesystem::exists(dir + "/etc/os-release", ec) ||
+                std::filesystem::exists(dir + "/usr/lib/os-release", ec);
+  result.inventory.kind = rootfs ? "rootfs" : "filesystem";
   auto entries = image::open_directory_entries(dir);
   if (options.progress) options.progress("walking " + dir);
   std::vector<LayerFindings> one;
-  one.push_back(collect(*entries, TargetKind::Filesystem, dir));
+  one.push_back(collect(*entries, rootfs ? TargetKind::Image : TargetKind::Filesystem, dir));
   merge(one, {}, result.inventory, result.warnings);
   return result;
 }

@@ -90,3 +90,12 @@ TEST(OsRelease, ParsesQuotesAndEscapes) {
   EXPECT_EQ(kv["B"], "single $x");
   EXPECT_EQ(kv["C"], "plain");
 }
+
+TEST(Dpkg, CopyrightLicencesFromMachineReadableFiles) {
+  const char* dep5 =
+      "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\n\n"
+      "Files: *\nCopyright: 1995-2013 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n\n"
+      "Files: debian/*\nCopyright: x\nLicense: GPL-2+\n\nLicense: Zlib\n This software is provided 'as-is'\n";
+  EXPECT_EQ(parse_dpkg_copyright_licenses(dep5), "Zlib AND GPL-2+");
+  EXPECT_EQ(parse_dpkg_copyright_licenses("This package was debianized by someone.\nLicense: see below\n"), "");
+}

@@ -73,7 +73,7 @@ TEST(Scan, DirectoryScanSeesTheSameFiles) {
   dir.write("root/etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n");
   dir.write("root/lib/apk/db/installed", "P:musl\nV:1.2.4-r2\nA:x86_64\nF:lib\nR:libc.so\n");
   auto result = moat::inventory::scan_target(dir.str() + "/root", {});
-  EXPECT_EQ(result.inventory.kind, "filesystem");
+  EXPECT_EQ(result.inventory.kind, "rootfs");
   ASSERT_EQ(result.inventory.packages.size(), 1u);
   EXPECT_EQ(result.inventory.packages[0].name, "musl");
   EXPECT_EQ(result.inventory.os->id, "alpine");
