@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "inventory/scan.h"
 
 namespace moat::test {
