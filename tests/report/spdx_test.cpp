@@ -192,5 +192,45 @@ TEST(SpdxSchema, ValidatorRejectsABrokenDocument) {
   EXPECT_NE(output.find("SPDXID"), std::string::npos) << output;
 }
 
+// The schema is moat's own reading of the specification, so check that it really rejects what the
+// specification forbids, one fault at a time, and names the offending field.
+void expect_rejected(const json& doc, const std::string& mentions) {
+  std::string output;
+  const int status = testing::validate("spdx", doc.dump(), output);
+  if (status == 77) GTEST_SKIP() << "node/npm not installed: " << output;
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find(mentions), std::string::npos) << output;
+}
+
+TEST(SpdxSchema, RejectsAnIdentifierWithForbiddenCharacters) {
+  json doc = json::parse(render(image_inventory()));
+  doc["packages"][2]["SPDXID"] = "SPDXRef-Package/deb libc6";
+  expect_rejected(doc, "/packages/2/SPDXID");
+}
+
+TEST(SpdxSchema, RejectsAnUnknownRelationshipType) {
+  json doc = json::parse(render(image_inventory()));
+  doc["relationships"][1]["relationshipType"] = "INCLUDES";
+  expect_rejected(doc, "/relationships/1/relationshipType");
+}
+
+TEST(SpdxSchema, RejectsAPackageWithoutDownloadLocation) {
+  json doc = json::parse(render(image_inventory()));
+  doc["packages"][2].erase("downloadLocation");
+  expect_rejected(doc, "downloadLocation");
+}
+
+TEST(SpdxSchema, RejectsAnUnknownTopLevelField) {
+  json doc = json::parse(render(image_inventory()));
+  doc["vulnerabilities"] = json::array();
+  expect_rejected(doc, "vulnerabilities");
+}
+
+TEST(SpdxSchema, RejectsACreationTimeThatIsNotUtc) {
+  json doc = json::parse(render(image_inventory()));
+  doc["creationInfo"]["created"] = "2024-01-02T04:04:05+01:00";
+  expect_rejected(doc, "/creationInfo/created");
+}
+
 }  // namespace
 }  // namespace moat::report
