@@ -4,6 +4,29 @@
 
 namespace moat::inventory {
 
+namespace {
+
+// Thousands of paths as one string: one allocation to read back instead of one per path.
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) (out += l) += '\n';
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    out.emplace_back(text, pos, nl - pos);
+    pos = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 void to_json(nlohmann::json& j, const Package& p) {
   j = nlohmann::json{{"ecosystem", p.ecosystem}, {"name", p.name}, {"version", p.version}};
   auto put = [&](const char* key, const std::string& v) {
@@ -40,7 +63,7 @@ void to_json(nlohmann::json& j, const LayerFindings& f) {
   nlohmann::json own = nlohmann::json::array();
   for (const auto& o : f.ownership) own.push_back({{"list_path", o.list_path}, {"owner", o.owner}, {"files", o.files}});
   j = nlohmann::json{{"packages", f.packages}, {"ownership", own},       {"captured", f.captured}, {"licenses", f.licenses},
-                     {"symlinks", f.symlinks}, {"replaced", f.replaced}, {"whiteouts", f.whiteouts},
+                     {"symlinks", f.symlinks}, {"replaced", join_lines(f.replaced)}, {"whiteouts", f.whiteouts},
                      {"opaques", f.opaques},   {"warnings", f.warnings}};
 }
 
@@ -52,7 +75,7 @@ void from_json(const nlohmann::json& j, LayerFindings& f) {
   f.captured = j.at("captured").get<std::map<std::string, std::string>>();
   f.licenses = j.at("licenses").get<std::map<std::string, std::pair<std::string, std::string>>>();
   f.symlinks = j.at("symlinks").get<std::map<std::string, std::string>>();
-  f.replaced = j.at("replaced").get<std::vector<std::string>>();
+  f.replaced = split_lines(j.at("replaced").get<std::string>());
   f.whiteouts = j.at("whiteouts").get<std::vector<std::string>>();
   f.opaques = j.at("opaques").get<std::vector<std::string>>();
   f.warnings = j.at("warnings").get<std::vector<std::string>>();
