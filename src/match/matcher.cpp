@@ -1,0 +1,301 @@
+#include "match/matcher.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+#include "base/error.h"
+#include "inventory/purl.h"
+#include "inventory/python.h"
+#include "version/version.h"
+#include "vulndb/cvss.h"
+
+namespace moat::match {
+
+namespace {
+
+using vulndb::Event;
+using vulndb::Range;
+
+std::string major_minor(const std::string& v, int parts) {
+  size_t pos = 0;
+  for (int i = 0; i < parts; ++i) {
+    pos = v.find('.', pos);
+    if (pos == std::string::npos) return v;
+    if (i + 1 < parts) ++pos;
+  }
+  return v.substr(0, pos);
+}
+
+std::string os_ecosystem(const std::optional<inventory::OsRelease>& os, const std::string& package_ecosystem) {
+  if (!os || os->version_id.empty()) return {};
+  const std::string& id = os->id;
+  if (package_ecosystem == inventory::eco::kDeb) {
+    if (id == "debian") return "Debian:" + major_minor(os->version_id, 1);
+    if (id == "ubuntu") return "Ubuntu:" + os->version_id;
+    return {};
+  }
+  if (package_ecosystem == inventory::eco::kApk) return id == "alpine" ? "Alpine:v" + major_minor(os->version_id, 2) : "";
+  if (package_ecosystem == inventory::eco::kRpm) {
+    static const std::map<std::string, std::string> names = {
+        {"rhel", "Red Hat"}, {"centos", "CentOS"}, {"rocky", "Rocky Linux"}, {"almalinux", "AlmaLinux"},
+        {"fedora", "Fedora"}, {"opensuse-leap", "openSUSE"}, {"sles", "SUSE"}, {"amzn", "Amazon Linux"}};
+    auto it = names.find(id);
+    return it == names.end() ? "" : it->second + ":" + major_minor(os->version_id, 1);
+  }
+  return {};
+}
+
+bool is_language(const std::string& eco) {
+  return eco != inventory::eco::kDeb && eco != inventory::eco::kApk && eco != inventory::eco::kRpm;
+}
+
+// Version order inside one range: OSV's "0" means "before every version".
+struct RangeOrder {
+  version::Scheme scheme;
+  int operator()(std::string_view a, std::string_view b) const {
+    if (a == b) return 0;
+    if (a == "0") return -1;
+    if (b == "0") return 1;
+    return version::compare(scheme, a, b);
+  }
+};
+
+bool range_affects(const Range& r, std::string_view v, const RangeOrder& cmp, std::string& fixed) {
+  std::vector<const Event*> events;
+  for (const auto& e : r.events) events.push_back(&e);
+  // Sorted by version; at equal versions an introduction comes first, as the OSV spec's evaluation expects.
+  std::stable_sort(events.begin(), events.end(), [&](const Event* a, const Event* b) {
+    int c = cmp(a->value, b->value);
+    if (c != 0) return c < 0;
+    return a->kind == Event::Kind::kIntroduced && b->kind != Event::Kind::kIntroduced;
+  });
+  bool affected = false;
+  std::string next_fix;
+  for (const Event* e : events) {
+    switch (e->kind) {
+      case Event::Kind::kIntroduced:
+        if (cmp(v, e->value) >= 0) affected = true;
+        break;
+      case Event::Kind::kFixed:
+        if (cmp(v, e->value) >= 0)
+          affected = false;
+        else if (affected && next_fix.empty())
+          next_fix = e->value;
+        break;
+      case Event::Kind::kLastAffected:
+        if (cmp(v, e->value) > 0) affected = false;
+        break;
+      case Event::Kind::kLimit:
+        if (cmp(v, e->value) >= 0) affected = false;
+        break;
+    }
+    if (affected && !next_fix.empty()) break;
+  }
+  if (affected) fixed = next_fix;
+  return affected;
+}
+
+struct Hit {
+  const vulndb::Advisory* advisory;
+  const vulndb::Affected* affected;
+  std::string fixed;
+};
+
+struct Rated {
+  Severity severity = Severity::Unknown;
+  double score = -1;
+  std::string vector, source;
+};
+
+// CVSS vectors win (the newest CVSS version present), then the database's own word.
+Rated rate(const std::vector<Hit>& hits) {
+  Rated best;
+  int best_rank = -1;
+  auto consider_vector = [&](const vulndb::Severity& s) {
+    int rank = s.type == "CVSS_V4" ? 3 : s.type == "CVSS_V3" ? 2 : -1;
+    if (rank <= best_rank) return;
+    try {
+      auto score = vulndb::score_cvss(s.score);
+      best = {parse_severity(score.severity), score.base_score, s.score, "cvss"};
+      best_rank = rank;
+    } catch (const Error&) {
+    }
+  };
+  for (const auto& h : hits) {
+    for (const auto& s : h.affected->severity) consider_vector(s);
+    for (const auto& s : h.advisory->severity) consider_vector(s);
+  }
+  if (best_rank >= 0) return best;
+  for (const auto& h : hits) {
+    const std::string& text = !h.affected->severity_text.empty() ? h.affected->severity_text : h.advisory->severity_text;
+    Severity s = parse_severity(text);
+    if (s > best.severity) best = {s, -1, "", h.affected->ecosystem};
+  }
+  return best;
+}
+
+std::vector<std::string> ids_of(const vulndb::Advisory& a) {
+  std::vector<std::string> ids{a.id};
+  ids.insert(ids.end(), a.aliases.begin(), a.aliases.end());
+  ids.insert(ids.end(), a.upstream.begin(), a.upstream.end());
+  return ids;
+}
+
+// Groups the hits of one package that share any id: one vulnerability, however many advisories.
+std::vector<std::vector<Hit>> group_by_alias(const std::vector<Hit>& hits) {
+  std::vector<size_t> parent(hits.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  std::map<std::string, size_t> owner;
+  for (size_t i = 0; i < hits.size(); ++i)
+    for (const auto& id : ids_of(*hits[i].advisory)) {
+      auto [it, inserted] = owner.emplace(id, i);
+      if (!inserted) parent[find(i)] = find(it->second);
+    }
+  std::map<size_t, std::vector<Hit>> groups;
+  for (size_t i = 0; i < hits.size(); ++i) groups[find(i)].push_back(hits[i]);
+  std::vector<std::vector<Hit>> out;
+  for (auto& [root, g] : groups) out.push_back(std::move(g));
+  return out;
+}
+
+Finding make_finding(const inventory::Package& p, const std::optional<inventory::OsRelease>& os,
+                     const std::vector<Hit>& group, const std::string& data_source, version::Scheme scheme) {
+  Finding f;
+  f.package = p;
+  f.purl = inventory::purl(p, os);
+  f.data_source = data_source;
+  std::set<std::string> ids;
+  for (const auto& h : group)
+    for (const auto& id : ids_of(*h.advisory)) ids.insert(id);
+  auto cve = std::find_if(ids.begin(), ids.end(), [](const std::string& s) { return s.rfind("CVE-", 0) == 0; });
+  f.id = cve != ids.end() ? *cve : *ids.begin();
+  for (const auto& id : ids)
+    if (id != f.id) f.aliases.push_back(id);
+  std::set<std::string> refs;
+  for (const auto& h : group) {
+    if (f.summary.empty()) f.summary = h.advisory->summary;
+    if (f.published.empty() || (!h.advisory->published.empty() && h.advisory->published < f.published))
+      f.published = h.advisory->published;
+    f.modified = std::max(f.modified, h.advisory->modified);
+    for (const auto& r : h.advisory->references) refs.insert(r.url);
+    // Several advisories may name different fixes; the highest one satisfies all of them.
+    if (h.fixed.empty()) continue;
+    if (f.fixed_version.empty()) {
+      f.fixed_version = h.fixed;
+      continue;
+    }
+    try {
+      if (version::compare(scheme, h.fixed, f.fixed_version) > 0) f.fixed_version = h.fixed;
+    } catch (const Error&) {
+    }
+  }
+  f.references.assign(refs.begin(), refs.end());
+  Rated r = rate(group);
+  f.severity = r.severity;
+  f.score = r.score;
+  f.cvss_vector = r.vector;
+  f.severity_source = r.source;
+  return f;
+}
+
+}  // namespace
+
+MatchKey match_key(const inventory::Package& p, const std::optional<inventory::OsRelease>& os) {
+  namespace eco = inventory::eco;
+  if (!is_language(p.ecosystem)) {
+    MatchKey k{os_ecosystem(os, p.ecosystem), p.source_name.empty() ? p.name : p.source_name,
+               p.source_version.empty() ? p.version : p.source_version};
+    return k;
+  }
+  static const std::map<std::string, std::string> names = {
+      {eco::kPypi, "PyPI"},         {eco::kNpm, "npm"},  {eco::kGem, "RubyGems"}, {eco::kComposer, "Packagist"},
+      {eco::kGolang, "Go"},         {eco::kMaven, "Maven"}, {eco::kCargo, "crates.io"}};
+  auto it = names.find(p.ecosystem);
+  if (it == names.end()) return {};
+  std::string name = p.ecosystem == eco::kPypi ? inventory::normalize_pypi_name(p.name) : p.name;
+  return {it->second, name, p.version};
+}
+
+bool is_affected(const vulndb::Affected& affected, std::string_view v, std::string& fixed) {
+  // Ranges first: they also tell the fix when the version is listed explicitly as well.
+  if (auto scheme = version::scheme_for_ecosystem(affected.ecosystem)) {
+    RangeOrder cmp{*scheme};
+    for (const auto& r : affected.ranges) {
+      if (r.type == Range::Type::kGit) continue;
+      // SEMVER ranges order by SemVer 2.0 whatever the ecosystem; Go's scheme is that, "v" optional.
+      RangeOrder order = r.type == Range::Type::kSemver ? RangeOrder{version::Scheme::Go} : cmp;
+      if (range_affects(r, v, order, fixed)) return true;
+    }
+  }
+  for (const auto& listed : affected.versions)
+    if (listed == v) return true;
+  return false;
+}
+
+VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource& source, const MatchOptions& options) {
+  VulnReport report;
+  report.inventory = inv;
+  std::map<std::string, std::vector<vulndb::Advisory>> cache;  // ecosystem + '\0' + name
+  std::map<std::string, Coverage> uncovered;
+  std::map<std::string, bool> known;
+  for (const auto& p : inv.packages) {
+    if (is_language(p.ecosystem) && !p.owner.empty() && !options.match_owned_language_packages) continue;
+    MatchKey key = match_key(p, inv.os);
+    if (key.ecosystem.empty()) {
+      std::string what = is_language(p.ecosystem) ? p.ecosystem : p.ecosystem + " packages on " +
+                                                                     (inv.os ? inv.os->id + " " + inv.os->version_id : "an unknown OS");
+      auto& c = uncovered[what];
+      c.data_source = what;
+      c.reason = "moat has no advisory source for these packages";
+      ++c.packages;
+      continue;
+    }
+    auto [kit, fresh] = known.emplace(key.ecosystem, false);
+    if (fresh) kit->second = source.knows_ecosystem(key.ecosystem);
+    if (!kit->second) {
+      auto& c = uncovered[key.ecosystem];
+      c.data_source = key.ecosystem;
+      c.reason = "the advisory database has no data for " + key.ecosystem;
+      ++c.packages;
+      continue;
+    }
+    auto [it, inserted] = cache.try_emplace(key.ecosystem + '\0' + key.name);
+    if (inserted) it->second = source.advisories(key.ecosystem, key.name);
+    std::vector<Hit> hits;
+    for (const auto& adv : it->second) {
+      if (!adv.withdrawn.empty()) continue;
+      for (const auto& aff : adv.affected) {
+        if (aff.ecosystem != key.ecosystem || aff.name != key.name) continue;
+        std::string fixed;
+        try {
+          if (is_affected(aff, key.version, fixed)) hits.push_back({&adv, &aff, fixed});
+        } catch (const Error& e) {
+          auto& c = uncovered[key.ecosystem + " " + key.name + " " + key.version];
+          c.data_source = key.ecosystem;
+          c.reason = std::string("cannot compare versions: ") + e.what();
+          c.packages = 1;
+        }
+      }
+    }
+    auto scheme = version::scheme_for_ecosystem(key.ecosystem);
+    for (const auto& group : group_by_alias(hits)) {
+      Finding f = make_finding(p, inv.os, group, key.ecosystem, *scheme);
+      report.findings.push_back(std::move(f));
+    }
+  }
+  for (auto& [k, c] : uncovered) report.not_covered.push_back(std::move(c));
+  std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.package.ecosystem, a.package.name, a.package.version, a.package.found_in, b.severity, a.id) <
+           std::tie(b.package.ecosystem, b.package.name, b.package.version, b.package.found_in, a.severity, b.id);
+  });
+  return report;
+}
+
+}  // namespace moat::match
