@@ -1,4 +1,4 @@
-// node validate-sbom.mjs cyclonedx|spdx FILE NODE_MODULES SCHEMA_DIR — see validate-sbom.sh.
+// node validate-sbom.mjs cyclonedx|spdx|sarif FILE NODE_MODULES SCHEMA_DIR — see validate-sbom.sh.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -30,7 +30,18 @@ function spdxValidator() {
   return ajv.compile(readJson(join(schemaDir, 'spdx-2.3.schema.json')));
 }
 
-const validate = format === 'cyclonedx' ? cyclonedxValidator() : spdxValidator();
+function sarifValidator() {
+  // draft-04 (SARIF's schema predates draft-07), self-contained.
+  const Ajv04 = require('ajv-draft-04');
+  // unicodeRegExp off: the schema's pattern for run.language has a stray ']' that only
+  // non-Unicode regular expressions accept.
+  const ajv = new Ajv04({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(readJson(join(modules, '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json')));
+}
+
+const validators = { cyclonedx: cyclonedxValidator, spdx: spdxValidator, sarif: sarifValidator };
+const validate = validators[format]();
 const document = readJson(file);
 if (validate(document)) {
   console.log(`${file}: valid ${format}`);

@@ -3,6 +3,8 @@
 #   scripts/validate-sbom.sh cyclonedx FILE   CycloneDX 1.5 (bom-1.5 + spdx + jsf schemas shipped
 #                                             in the npm package @cyclonedx/cyclonedx-library)
 #   scripts/validate-sbom.sh spdx FILE        SPDX 2.3 (tests/report/schemas/spdx-2.3.schema.json)
+#   scripts/validate-sbom.sh sarif FILE       SARIF 2.1.0 (sarif-2.1.0-rtm.5.json, the OASIS schema as
+#                                             shipped in the npm package @microsoft/jest-sarif)
 # The validator (ajv and its format plugins, pinned) is installed with npm on first use into
 # $MOAT_VALIDATOR_DIR (the tests use one under the build directory; default ~/.cache/moat/
 # sbom-validator) and reused after.
@@ -11,8 +13,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source_dir="$(dirname "$here")"
-if [ $# -ne 2 ] || { [ "$1" != cyclonedx ] && [ "$1" != spdx ]; }; then
-  echo "usage: $0 cyclonedx|spdx FILE" >&2
+if [ $# -ne 2 ] || { [ "$1" != cyclonedx ] && [ "$1" != spdx ] && [ "$1" != sarif ]; }; then
+  echo "usage: $0 cyclonedx|spdx|sarif FILE" >&2
   exit 2
 fi
 for tool in node npm; do
@@ -22,7 +24,8 @@ for tool in node npm; do
   fi
 done
 
-packages=(ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 @cyclonedx/cyclonedx-library@10.3.0)
+packages=(ajv@8.17.1 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 @cyclonedx/cyclonedx-library@10.3.0
+  @microsoft/jest-sarif@1.0.0-beta.0 ajv-draft-04@1.0.0)
 dir="${MOAT_VALIDATOR_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/moat/sbom-validator}"
 stamp="$dir/.installed-$(echo "${packages[*]}" | sed 's/[^A-Za-z0-9.]/_/g')"
 mkdir -p "$dir"

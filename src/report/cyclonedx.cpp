@@ -2,18 +2,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/cyclonedx_document.h"
 #include "report/license_expression.h"
 #include "report/sbom_common.h"
 
 namespace moat::report {
-namespace {
-
-using json = nlohmann::ordered_json;
+namespace cyclonedx {
 
 std::string bom_ref(const sbom::Entry& e) {
   const auto& p = *e.package;
   return p.ecosystem + ":" + p.name + "@" + p.version + "#" + e.key;
 }
+
+}  // namespace cyclonedx
+namespace {
+
+using json = nlohmann::ordered_json;
+using cyclonedx::bom_ref;
 
 json licenses(const std::string& declared) {
   if (declared.empty()) return nullptr;
@@ -48,7 +53,7 @@ json component(const sbom::Entry& e) {
 
 }  // namespace
 
-void write_cyclonedx(const inventory::Inventory& inv, std::ostream& out, const SbomOptions& options) {
+json cyclonedx::document(const inventory::Inventory& inv, const SbomOptions& options) {
   const sbom::Root target = sbom::root(inv);
   const bool image = inv.kind == "image";
   json root = {{"type", image ? "container" : "application"}, {"name", target.name}};
@@ -96,6 +101,11 @@ void write_cyclonedx(const inventory::Inventory& inv, std::ostream& out, const S
       {"components", std::move(components)},
       {"dependencies", json::array({{{"ref", root["bom-ref"]}, {"dependsOn", std::move(top_level)}}})},
   };
+  return bom;
+}
+
+void write_cyclonedx(const inventory::Inventory& inv, std::ostream& out, const SbomOptions& options) {
+  const json bom = cyclonedx::document(inv, options);
   // Replace, not throw, on invalid UTF-8: names and paths come from hostile images.
   out << bom.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
