@@ -81,7 +81,10 @@ FetchResult fetch_file_url(const std::string& url, const std::filesystem::path& 
   if (!rest.starts_with("/")) fail(url, "a file URL needs an absolute path (file:///...)");
   std::filesystem::path source = percent_decode(rest, url);
   int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) fail(url, std::strerror(errno));
+  if (in < 0) {
+    if (errno == ENOENT) throw NotFound(url + ": " + std::strerror(errno));
+    fail(url, std::strerror(errno));
+  }
   struct stat st {};
   if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(in);
@@ -275,6 +278,7 @@ FetchResult fetch_to_file(const std::string& url, const std::filesystem::path& d
       current = next;
       continue;
     }
+    if (status == 404) throw NotFound(current + ": HTTP 404" + (reason.empty() ? "" : " " + reason));
     if (status > 0 && status != 200)
       fail(current, "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason));
     if (res.error() != httplib::Error::Success) fail(current, describe(res.error()));

@@ -7,7 +7,15 @@
 #include <functional>
 #include <string>
 
+#include "base/error.h"
+
 namespace moat {
+
+// The URL names nothing: HTTP 404, or a file:// path that does not exist.
+class NotFound : public Error {
+ public:
+  using Error::Error;
+};
 
 struct FetchOptions {
   uint64_t max_bytes = uint64_t{2} << 30;       // the body is cut off, and the fetch fails, above this

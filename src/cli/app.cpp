@@ -7,6 +7,8 @@
 
 #include "base/error.h"
 #include "cli/inventory_commands.h"
+#include "cli/output.h"
+#include "cli/vuln_commands.h"
 
 namespace moat::cli {
 
@@ -15,9 +17,12 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", MOAT_VERSION);
   add_inventory_commands(app);
+  add_vuln_commands(app);
   try {
     app.parse(argc, argv);
     return 0;
+  } catch (const ExitStatus& s) {
+    return s.code;
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const Error& e) {

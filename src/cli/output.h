@@ -4,6 +4,12 @@
 
 namespace moat::cli {
 
+// CLI11 callbacks return nothing: a command whose exit status depends on its result throws this,
+// and run() turns it into the process's status.
+struct ExitStatus {
+  int code;
+};
+
 // Writes text to path atomically, or to stdout when path is empty or "-".
 void emit(const std::string& text, const std::string& path);
 

@@ -52,6 +52,14 @@ bool is_language(const std::string& eco) {
   return eco != inventory::eco::kDeb && eco != inventory::eco::kApk && eco != inventory::eco::kRpm;
 }
 
+// A distribution patches the Python, Ruby, Node, PHP or Java code it ships, and its advisories
+// know it. Go and Rust binaries are different: the modules and the Go toolchain were compiled in,
+// and the build info records exactly what, so they are matched even when dpkg installed them.
+bool judged_by_owner(const inventory::Package& p) {
+  if (!is_language(p.ecosystem) || p.owner.empty()) return false;
+  return p.ecosystem != inventory::eco::kGolang && p.ecosystem != inventory::eco::kCargo;
+}
+
 // Version order inside one range: OSV's "0" means "before every version".
 struct RangeOrder {
   version::Scheme scheme;
@@ -246,7 +254,7 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
   std::map<std::string, Coverage> uncovered;
   std::map<std::string, bool> known;
   for (const auto& p : inv.packages) {
-    if (is_language(p.ecosystem) && !p.owner.empty() && !options.match_owned_language_packages) continue;
+    if (judged_by_owner(p) && !options.match_owned_language_packages) continue;
     MatchKey key = match_key(p, inv.os);
     if (key.ecosystem.empty()) {
       std::string what = is_language(p.ecosystem) ? p.ecosystem : p.ecosystem + " packages on " +

@@ -23,6 +23,7 @@ class AdvisorySource {
 struct MatchOptions {
   // A language package whose files an OS package installed is judged by the distribution's
   // advisories, which know its backported fixes; true also judges it by its language ecosystem's.
+  // (Go and Rust binaries are always matched: what was compiled in is what their build info says.)
   bool match_owned_language_packages = false;
 };
 

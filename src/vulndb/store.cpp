@@ -13,6 +13,7 @@ namespace moat::vulndb {
 struct Store::Impl {
   sql::Database db;
   sql::Statement by_package;
+  sql::Statement any_in_ecosystem;
 
   explicit Impl(sql::Database database)
       : db(std::move(database)),
@@ -20,7 +21,8 @@ struct Store::Impl {
                    "SELECT a.id, a.aliases, a.upstream, a.summary, a.published, a.modified, a.severity, "
                    "a.severity_text, f.ecosystem, f.package, f.purl, f.ranges, f.versions, f.severity, "
                    "f.severity_text FROM affected f JOIN advisories a ON a.rowid = f.advisory "
-                   "WHERE f.ecosystem = ?1 AND f.package = ?2 ORDER BY a.id") {}
+                   "WHERE f.ecosystem = ?1 AND f.package = ?2 ORDER BY a.id"),
+        any_in_ecosystem(db, "SELECT 1 FROM affected WHERE ecosystem = ?1 LIMIT 1") {}
 };
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -69,6 +71,15 @@ std::vector<Candidate> Store::lookup(std::string_view ecosystem, std::string_vie
   }
   q.reset();
   return out;
+}
+
+bool Store::has_ecosystem(std::string_view ecosystem) const {
+  sql::Statement& q = impl_->any_in_ecosystem;
+  q.reset();
+  q.bind(1, ecosystem);
+  bool found = q.step();
+  q.reset();
+  return found;
 }
 
 Status Store::status() const {

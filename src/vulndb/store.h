@@ -74,6 +74,10 @@ class Store {
   // Not thread-safe: one Store per thread.
   std::vector<Candidate> lookup(std::string_view ecosystem, std::string_view package) const;
 
+  // Whether any advisory names this exact ecosystem ("Debian:12"): a release the database knows
+  // nothing about must be reported as unchecked, not clean.
+  bool has_ecosystem(std::string_view ecosystem) const;
+
   Status status() const;
 
  private:

@@ -189,6 +189,7 @@ void write_summary(sql::Database& db, const UpdateReport& report) {
                      "INSERT INTO ecosystems(name, url, documents, advisories, affected, skipped) "
                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   for (const EcosystemReport& e : report.ecosystems) {
+    if (e.absent) continue;
     eco.bind(1, e.ecosystem).bind(2, e.url).bind(3, static_cast<int64_t>(e.documents));
     eco.bind(4, static_cast<int64_t>(e.imported)).bind(5, static_cast<int64_t>(e.affected));
     eco.bind(6, static_cast<int64_t>(e.skipped_total())).run();
@@ -294,7 +295,12 @@ UpdateReport update_database(const std::string& base_url, const std::filesystem:
       fetch.progress = [&](uint64_t done, uint64_t total) {
         progress({UpdateProgress::Stage::kDownload, ecosystem, done, total});
       };
-    e.bytes = fetch_to_file(e.url, work.download(ecosystem), fetch).bytes;
+    try {
+      e.bytes = fetch_to_file(e.url, work.download(ecosystem), fetch).bytes;
+    } catch (const NotFound&) {
+      if (!options.skip_absent) throw;
+      e.absent = true;
+    }
   }
 
   uint64_t advisories = 0;
@@ -308,6 +314,7 @@ UpdateReport update_database(const std::string& base_url, const std::filesystem:
     {
       Importer importer(db, options);
       for (EcosystemReport& e : report.ecosystems) {
+        if (e.absent) continue;
         importer.import_archive(work.download(e.ecosystem), e, progress);
         std::error_code ec;
         std::filesystem::remove(work.download(e.ecosystem), ec);

@@ -30,6 +30,7 @@ std::string_view to_string(SkipReason reason);
 struct EcosystemReport {
   std::string ecosystem;
   std::string url;
+  bool absent = false;  // the source has no archive for it (only with UpdateOptions::skip_absent)
   uint64_t bytes = 0;      // size of the downloaded archive
   uint64_t documents = 0;  // regular files in the archive
   uint64_t imported = 0;
@@ -68,6 +69,9 @@ struct UpdateOptions {
   // Malformed documents tolerated (counted and listed in the report) before the update fails.
   // 0: one malformed document fails the update, naming it, and keeps the old database.
   uint64_t max_malformed = 0;
+  // An ecosystem whose archive the source does not have (HTTP 404, no such file) is left out and
+  // marked absent instead of failing the update: for "everything this mirror has".
+  bool skip_absent = false;
   FetchOptions fetch;
 };
 

@@ -173,3 +173,15 @@ TEST(Matcher, WithdrawnAdvisoriesAreIgnored) {
   inv.packages = {pkg("npm", "lodash", "4.17.15")};
   EXPECT_TRUE(moat::match::match_inventory(inv, s, {}).findings.empty());
 }
+
+TEST(Matcher, GoBinariesInstalledByDpkgAreStillMatched) {
+  ListSource s;
+  s.add(osv("GO-2023-1", R"("CVE-2023-24538")", "Go", "stdlib", R"({"introduced":"0"},{"fixed":"1.19.8"},{"introduced":"1.20.0"},{"fixed":"1.20.3"})"));
+  auto go = pkg("golang", "stdlib", "v1.19.7");
+  go.owner = "deb:skopeo";
+  moat::inventory::Inventory inv;
+  inv.packages = {go};
+  auto r = moat::match::match_inventory(inv, s, {});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].fixed_version, "1.19.8");
+}

@@ -384,6 +384,28 @@ TEST_F(VulnDbUpdate, MissingEcosystemFailsTheWholeUpdate) {
   expect_intact(db);
 }
 
+TEST_F(VulnDbUpdate, AbsentEcosystemsCanBeSkippedAndAreMarked) {
+  TempDir tmp;
+  fs::path db = tmp.path() / "adv.db";
+  HttpServer server(kMirror);
+  server.start();
+  UpdateOptions options;
+  options.skip_absent = true;
+  for (const std::string& base : {server.url(), file_url(kMirror)}) {
+    UpdateReport r = update_database(base, db, {"npm", "Maven", "crates.io"}, {}, options);
+    ASSERT_EQ(r.ecosystems.size(), 3u);
+    EXPECT_FALSE(r.ecosystems[0].absent);
+    EXPECT_EQ(r.ecosystems[0].imported, 467u);
+    EXPECT_TRUE(r.ecosystems[1].absent);
+    EXPECT_TRUE(r.ecosystems[2].absent);
+    auto status = Store::open_readonly(db).status();
+    ASSERT_EQ(status.ecosystems.size(), 1u);  // absent ones are not claimed as present
+    EXPECT_EQ(status.ecosystems[0].name, "npm");
+    EXPECT_FALSE(Store::open_readonly(db).has_ecosystem("Maven"));
+    EXPECT_TRUE(Store::open_readonly(db).has_ecosystem("npm"));
+  }
+}
+
 TEST_F(VulnDbUpdate, UnknownEcosystemIsRefusedBeforeAnyWork) {
   TempDir tmp;
   fs::path db = previous_db(tmp);

@@ -1,0 +1,18 @@
+#pragma once
+// The advisory store as the matcher's source of advisories.
+#include "match/matcher.h"
+#include "vulndb/store.h"
+
+namespace moat::match {
+
+class StoreSource : public AdvisorySource {
+ public:
+  explicit StoreSource(const vulndb::Store& store) : store_(store) {}
+  std::vector<vulndb::Advisory> advisories(std::string_view ecosystem, std::string_view name) const override;
+  bool knows_ecosystem(std::string_view ecosystem) const override { return store_.has_ecosystem(ecosystem); }
+
+ private:
+  const vulndb::Store& store_;
+};
+
+}  // namespace moat::match
