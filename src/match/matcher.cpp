@@ -71,18 +71,27 @@ struct RangeOrder {
   }
 };
 
-bool range_affects(const Range& r, std::string_view v, const RangeOrder& cmp, std::string& fixed) {
-  std::vector<const Event*> events;
-  for (const auto& e : r.events) events.push_back(&e);
-  // Sorted by version; at equal versions an introduction comes first, as the OSV spec's evaluation expects.
-  std::stable_sort(events.begin(), events.end(), [&](const Event* a, const Event* b) {
-    int c = cmp(a->value, b->value);
+// Orders events by version, an introduction first among equals, as OSV's evaluation expects.
+void sort_events(Range& r, const RangeOrder& cmp) {
+  std::stable_sort(r.events.begin(), r.events.end(), [&](const Event& a, const Event& b) {
+    int c = cmp(a.value, b.value);
     if (c != 0) return c < 0;
-    return a->kind == Event::Kind::kIntroduced && b->kind != Event::Kind::kIntroduced;
+    return a.kind == Event::Kind::kIntroduced && b.kind != Event::Kind::kIntroduced;
   });
+}
+
+RangeOrder order_for(const vulndb::Affected& affected, const Range& r) {
+  // SEMVER ranges order by SemVer 2.0 whatever the ecosystem; Go's scheme is that, "v" optional.
+  if (r.type == Range::Type::kSemver) return RangeOrder{version::Scheme::Go};
+  return RangeOrder{*version::scheme_for_ecosystem(affected.ecosystem)};
+}
+
+// Events must be sorted (sort_events).
+bool range_affects(const Range& r, std::string_view v, const RangeOrder& cmp, std::string& fixed) {
   bool affected = false;
   std::string next_fix;
-  for (const Event* e : events) {
+  for (const Event& event : r.events) {
+    const Event* e = &event;
     switch (e->kind) {
       case Event::Kind::kIntroduced:
         if (cmp(v, e->value) >= 0) affected = true;
@@ -231,20 +240,29 @@ MatchKey match_key(const inventory::Package& p, const std::optional<inventory::O
   return {it->second, name, p.version};
 }
 
-bool is_affected(const vulndb::Affected& affected, std::string_view v, std::string& fixed) {
+void prepare(vulndb::Affected& affected) {
+  if (!version::scheme_for_ecosystem(affected.ecosystem)) return;
+  for (auto& r : affected.ranges)
+    if (r.type != Range::Type::kGit) sort_events(r, order_for(affected, r));
+}
+
+bool is_affected_prepared(const vulndb::Affected& affected, std::string_view v, std::string& fixed) {
   // Ranges first: they also tell the fix when the version is listed explicitly as well.
-  if (auto scheme = version::scheme_for_ecosystem(affected.ecosystem)) {
-    RangeOrder cmp{*scheme};
+  if (version::scheme_for_ecosystem(affected.ecosystem)) {
     for (const auto& r : affected.ranges) {
       if (r.type == Range::Type::kGit) continue;
-      // SEMVER ranges order by SemVer 2.0 whatever the ecosystem; Go's scheme is that, "v" optional.
-      RangeOrder order = r.type == Range::Type::kSemver ? RangeOrder{version::Scheme::Go} : cmp;
-      if (range_affects(r, v, order, fixed)) return true;
+      if (range_affects(r, v, order_for(affected, r), fixed)) return true;
     }
   }
   for (const auto& listed : affected.versions)
     if (listed == v) return true;
   return false;
+}
+
+bool is_affected(const vulndb::Affected& affected, std::string_view v, std::string& fixed) {
+  vulndb::Affected sorted = affected;
+  prepare(sorted);
+  return is_affected_prepared(sorted, v, fixed);
 }
 
 VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource& source, const MatchOptions& options) {
@@ -275,7 +293,22 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
       continue;
     }
     auto [it, inserted] = cache.try_emplace(key.ecosystem + '\0' + key.name);
-    if (inserted) it->second = source.advisories(key.ecosystem, key.name);
+    if (inserted) {
+      // Sorted once per package name, not once per installed copy.
+      it->second = source.advisories(key.ecosystem, key.name);
+      for (auto& adv : it->second)
+        for (auto& aff : adv.affected) {
+          try {
+            prepare(aff);
+          } catch (const Error& e) {
+            auto& c = uncovered[adv.id + " " + key.ecosystem + " " + key.name];
+            c.data_source = key.ecosystem;
+            c.reason = adv.id + ": cannot order its versions: " + e.what();
+            c.packages = 1;
+            aff.ranges.clear();
+          }
+        }
+    }
     std::vector<Hit> hits;
     for (const auto& adv : it->second) {
       if (!adv.withdrawn.empty()) continue;
@@ -283,7 +316,7 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
         if (aff.ecosystem != key.ecosystem || aff.name != key.name) continue;
         std::string fixed;
         try {
-          if (is_affected(aff, key.version, fixed)) hits.push_back({&adv, &aff, fixed});
+          if (is_affected_prepared(aff, key.version, fixed)) hits.push_back({&adv, &aff, fixed});
         } catch (const Error& e) {
           auto& c = uncovered[key.ecosystem + " " + key.name + " " + key.version];
           c.data_source = key.ecosystem;
@@ -299,10 +332,19 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
     }
   }
   for (auto& [k, c] : uncovered) report.not_covered.push_back(std::move(c));
-  std::sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+  // Findings are large; sorting their indices and moving each once is far cheaper than sorting them.
+  std::vector<size_t> order(report.findings.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto& fs = report.findings;
+  std::sort(order.begin(), order.end(), [&fs](size_t x, size_t y) {
+    const Finding &a = fs[x], &b = fs[y];
     return std::tie(a.package.ecosystem, a.package.name, a.package.version, a.package.found_in, b.severity, a.id) <
            std::tie(b.package.ecosystem, b.package.name, b.package.version, b.package.found_in, a.severity, b.id);
   });
+  std::vector<Finding> sorted;
+  sorted.reserve(order.size());
+  for (size_t i : order) sorted.push_back(std::move(report.findings[i]));
+  report.findings = std::move(sorted);
   return report;
 }
 
