@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "base/text.h"
 
 namespace moat::inventory {
 namespace {
@@ -22,16 +23,6 @@ using nlohmann::json;
 
 // npm 6 nests a package under the one that needs it; real trees stay far below this.
 constexpr int kMaxLockNesting = 256;
-
-// Input quoted for an error message: one short line whatever the input holds.
-std::string shown(std::string_view s) {
-  constexpr size_t kMax = 80;
-  std::string out = "\"";
-  for (const char c : s.substr(0, kMax)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  return out + (s.size() > kMax ? "...\"" : "\"");
-}
 
 std::string where(std::string_view path) { return std::string(path); }
 
@@ -44,12 +35,11 @@ json parse_json(std::string_view content, std::string_view path) {
 }
 
 // A member that must be a string when present; empty when absent or null.
-std::string string_member(const json& object, const char* key, std::string_view path,
-                          std::string_view context) {
+std::string string_member(const json& object, const char* key, std::string_view path, std::string_view context) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return {};
   if (!it->is_string()) {
-    fail(where(path), std::string(context) + ": " + shown(key) + " is not a string");
+    fail(where(path), std::string(context) + ": " + quoted_excerpt(key) + " is not a string");
   }
   return it->get<std::string>();
 }
@@ -60,16 +50,14 @@ bool true_member(const json& object, const char* key) {
 }
 
 // Splits "name@rest" where name may be scoped ("@scope/name@rest"); nullopt without a separator.
-std::optional<std::pair<std::string_view, std::string_view>> split_at_version(
-    std::string_view spec) {
+std::optional<std::pair<std::string_view, std::string_view>> split_at_version(std::string_view spec) {
   const auto at = spec.find('@', 1);
   if (at == std::string_view::npos || at == 0) return std::nullopt;
   return std::pair{spec.substr(0, at), spec.substr(at + 1)};
 }
 
 bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(),
-                     [s](std::string_view p) { return s.starts_with(p); });
+  return std::any_of(prefixes.begin(), prefixes.end(), [s](std::string_view p) { return s.starts_with(p); });
 }
 
 // Collects a lock file's packages once per name@version: a package that appears at several
@@ -80,7 +68,7 @@ class PackageSet {
 
   void add(std::string name, std::string version, bool dev, std::string license = {}) {
     if (name.empty() || version.empty()) {
-      fail(path_, "package entry " + shown(name + "@" + version) + " lacks a name or a version");
+      fail(path_, "package entry " + quoted_excerpt(name + "@" + version) + " lacks a name or a version");
     }
     auto [it, inserted] = index_.try_emplace({name, version}, packages_.size());
     if (!inserted) {
@@ -151,12 +139,12 @@ void read_lock_packages(const json& packages, std::string_view path, PackageSet&
   if (!packages.is_object()) fail(where(path), "\"packages\" is not an object");
   constexpr std::string_view kNodeModules = "node_modules/";
   for (const auto& [key, entry] : packages.items()) {
-    if (!entry.is_object()) fail(where(path), "packages[" + shown(key) + "] is not an object");
+    if (!entry.is_object()) fail(where(path), "packages[" + quoted_excerpt(key) + "] is not an object");
     // Keys outside node_modules are the project and its workspace folders, not installed packages.
     const auto last = key.rfind(kNodeModules);
     if (last == std::string::npos || (last != 0 && key[last - 1] != '/')) continue;
     if (true_member(entry, "link")) continue;  // a symlink to a workspace folder
-    const std::string context = "packages[" + shown(key) + "]";
+    const std::string context = "packages[" + quoted_excerpt(key) + "]";
     std::string version = string_member(entry, "version", path, context);
     if (version.empty()) continue;  // npm leaves it out for entries it could not resolve
     std::string name = string_member(entry, "name", path, context);  // set for aliases
@@ -167,19 +155,18 @@ void read_lock_packages(const json& packages, std::string_view path, PackageSet&
 }
 
 // lockfileVersion 1: "dependencies" nested under the package that needs its own copy.
-void read_lock_dependencies(const json& dependencies, std::string_view path, int depth,
-                            PackageSet& out) {
+void read_lock_dependencies(const json& dependencies, std::string_view path, int depth, PackageSet& out) {
   if (depth > kMaxLockNesting) fail(where(path), "dependencies nested too deeply");
   if (!dependencies.is_object()) fail(where(path), "\"dependencies\" is not an object");
   for (const auto& [key, entry] : dependencies.items()) {
-    if (!entry.is_object()) fail(where(path), "dependencies[" + shown(key) + "] is not an object");
-    const std::string context = "dependencies[" + shown(key) + "]";
+    if (!entry.is_object()) fail(where(path), "dependencies[" + quoted_excerpt(key) + "] is not an object");
+    const std::string context = "dependencies[" + quoted_excerpt(key) + "]";
     std::string version = string_member(entry, "version", path, context);
     std::string name = key;
     // An alias records the real package as "npm:real-name@1.2.3".
     if (version.starts_with("npm:")) {
       const auto real = split_at_version(std::string_view(version).substr(4));
-      if (!real) fail(where(path), context + ": alias " + shown(version) + " has no version");
+      if (!real) fail(where(path), context + ": alias " + quoted_excerpt(version) + " has no version");
       name = std::string(real->first);
       version = std::string(real->second);
     }
@@ -227,12 +214,10 @@ std::string first_specifier(std::string_view header) {
 
 // The package an entry header names: for an alias "alias@npm:real@^1", the real one. nullopt for
 // the project's own link: and workspace folders.
-std::optional<std::string> yarn_v1_name(std::string_view header, std::string_view path,
-                                        size_t line) {
+std::optional<std::string> yarn_v1_name(std::string_view header, std::string_view path, size_t line) {
   const std::string spec = first_specifier(header);
   const auto parts = split_at_version(spec);
-  if (!parts)
-    fail(where(path), "line " + std::to_string(line) + ": no name@range in " + shown(spec));
+  if (!parts) fail(where(path), "line " + std::to_string(line) + ": no name@range in " + quoted_excerpt(spec));
   auto [name, range] = *parts;
   if (starts_with_any(range, {"link:", "workspace:", "portal:"})) return std::nullopt;
   if (range.starts_with("npm:")) {
@@ -277,8 +262,7 @@ std::vector<Package> parse_yarn_classic(std::string_view content, std::string_vi
       header_line = line_number;
       continue;
     }
-    if (!in_entry)
-      fail(where(path), "line " + std::to_string(line_number) + ": field outside an entry");
+    if (!in_entry) fail(where(path), "line " + std::to_string(line_number) + ": field outside an entry");
     // Fields of the entry itself are indented by two spaces; deeper lines belong to sub-maps.
     if (line.starts_with("  version ") && !line.starts_with("   ")) {
       version = unquote(line.substr(std::string_view("  version ").size()));
@@ -308,19 +292,17 @@ std::vector<Package> parse_yarn_berry(std::string_view content, std::string_view
     const std::string key = yaml_scalar(item.first, path, "an entry key");
     if (key == "__metadata") continue;
     const YAML::Node& entry = item.second;
-    if (!entry.IsMap()) fail(where(path), "entry " + shown(key) + " is not a mapping");
+    if (!entry.IsMap()) fail(where(path), "entry " + quoted_excerpt(key) + " is not a mapping");
     const YAML::Node resolution_node = entry["resolution"];
-    if (!resolution_node) fail(where(path), "entry " + shown(key) + " has no resolution");
-    const std::string resolution =
-        yaml_scalar(resolution_node, path, "resolution of " + shown(key));
+    if (!resolution_node) fail(where(path), "entry " + quoted_excerpt(key) + " has no resolution");
+    const std::string resolution = yaml_scalar(resolution_node, path, "resolution of " + quoted_excerpt(key));
     const auto parts = split_at_version(resolution);
-    if (!parts) fail(where(path), "resolution " + shown(resolution) + " is not name@reference");
+    if (!parts) fail(where(path), "resolution " + quoted_excerpt(resolution) + " is not name@reference");
     // The project's own folders, and patched copies of a package listed on its own as well.
     if (starts_with_any(parts->second, {"workspace:", "link:", "portal:", "patch:"})) continue;
     const YAML::Node version = entry["version"];
-    if (!version) fail(where(path), "entry " + shown(key) + " has no version");
-    out.add(std::string(parts->first), yaml_scalar(version, path, "version of " + shown(key)),
-            false);
+    if (!version) fail(where(path), "entry " + quoted_excerpt(key) + " has no version");
+    out.add(std::string(parts->first), yaml_scalar(version, path, "version of " + quoted_excerpt(key)), false);
   }
   return out.take();
 }
@@ -334,7 +316,7 @@ int pnpm_major_version(const YAML::Node& root, std::string_view path) {
   int major = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), major);
   if (ec != std::errc() || (end != text.data() + text.size() && *end != '.')) {
-    fail(where(path), "lockfileVersion " + shown(text) + " is not a number");
+    fail(where(path), "lockfileVersion " + quoted_excerpt(text) + " is not a number");
   }
   if (major < 5 || major > 9) fail(where(path), "unsupported lockfileVersion " + text);
   return major;
@@ -352,8 +334,7 @@ std::optional<std::pair<std::string, std::string>> pnpm_key_parts(std::string_vi
     const auto slash = key.rfind('/');
     if (slash == std::string_view::npos || slash == 0) return std::nullopt;
     const std::string_view version = key.substr(slash + 1);
-    return std::pair{std::string(key.substr(0, slash)),
-                     std::string(version.substr(0, version.find('_')))};
+    return std::pair{std::string(key.substr(0, slash)), std::string(version.substr(0, version.find('_')))};
   }
   const auto parts = split_at_version(key);
   if (!parts) return std::nullopt;
@@ -379,17 +360,15 @@ struct PnpmWalk {
 
 // Adds to the walk the snapshots named by one dependency map. `versions_are_maps` is the importer
 // form ({specifier, version}) as opposed to the snapshot form (name: version).
-void queue_pnpm_dependencies(const YAML::Node& deps, bool versions_are_maps, std::string_view path,
-                             PnpmWalk& walk) {
+void queue_pnpm_dependencies(const YAML::Node& deps, bool versions_are_maps, std::string_view path, PnpmWalk& walk) {
   if (!deps) return;
   if (!deps.IsMap()) fail(where(path), "a dependency list is not a mapping");
   for (const auto& dep : deps) {
     if (walk.budget-- == 0) fail(where(path), "more dependency references than the file can hold");
     const std::string name = yaml_scalar(dep.first, path, "a dependency name");
-    const YAML::Node ref =
-        versions_are_maps && dep.second.IsMap() ? dep.second["version"] : dep.second;
-    if (!ref) fail(where(path), "dependency " + shown(name) + " has no version");
-    if (auto key = pnpm_snapshot_key(name, yaml_scalar(ref, path, "version of " + shown(name)))) {
+    const YAML::Node ref = versions_are_maps && dep.second.IsMap() ? dep.second["version"] : dep.second;
+    if (!ref) fail(where(path), "dependency " + quoted_excerpt(name) + " has no version");
+    if (auto key = pnpm_snapshot_key(name, yaml_scalar(ref, path, "version of " + quoted_excerpt(name)))) {
       walk.queue.push_back(std::move(*key));
     }
   }
@@ -428,7 +407,7 @@ std::set<std::string> pnpm9_production_packages(const YAML::Node& root, std::str
     const auto found = snapshots.find(key);
     if (found == snapshots.end() || found->second.IsNull()) continue;
     const YAML::Node& snapshot = found->second;
-    if (!snapshot.IsMap()) fail(where(path), "snapshot " + shown(key) + " is not a mapping");
+    if (!snapshot.IsMap()) fail(where(path), "snapshot " + quoted_excerpt(key) + " is not a mapping");
     for (const char* field : {"dependencies", "optionalDependencies"}) {
       queue_pnpm_dependencies(snapshot[field], false, path, walk);
     }
@@ -449,23 +428,23 @@ std::vector<Package> parse_pnpm(std::string_view content, std::string_view path)
   for (const auto& item : packages) {
     const std::string key = yaml_scalar(item.first, path, "a package key");
     const YAML::Node& entry = item.second;
-    if (!entry.IsMap()) fail(where(path), "package " + shown(key) + " is not a mapping");
+    if (!entry.IsMap()) fail(where(path), "package " + quoted_excerpt(key) + " is not a mapping");
     auto parts = pnpm_key_parts(key, major);
     // Tarball and git dependencies carry their name and version as fields.
     if (const YAML::Node name = entry["name"]) {
       if (!parts) parts.emplace();
-      parts->first = yaml_scalar(name, path, "name of " + shown(key));
+      parts->first = yaml_scalar(name, path, "name of " + quoted_excerpt(key));
     }
     if (const YAML::Node version = entry["version"]) {
       if (!parts) parts.emplace();
-      parts->second = yaml_scalar(version, path, "version of " + shown(key));
+      parts->second = yaml_scalar(version, path, "version of " + quoted_excerpt(key));
     }
-    if (!parts) fail(where(path), "package key " + shown(key) + " names no name@version");
+    if (!parts) fail(where(path), "package key " + quoted_excerpt(key) + " names no name@version");
     bool dev = false;
     if (walk_for_dev) {
       dev = production.count(std::string(without_peers(key))) == 0;
     } else if (const YAML::Node flag = entry["dev"]) {
-      dev = yaml_scalar(flag, path, "dev flag of " + shown(key)) == "true";
+      dev = yaml_scalar(flag, path, "dev flag of " + quoted_excerpt(key)) == "true";
     }
     out.add(std::move(parts->first), std::move(parts->second), dev);
   }
@@ -482,8 +461,7 @@ std::vector<Package> with_yaml_errors(std::string_view path, Parse parse) {
 }
 
 bool is_yarn_berry(std::string_view content) {
-  return content.starts_with("__metadata:") ||
-         content.find("\n__metadata:") != std::string_view::npos;
+  return content.starts_with("__metadata:") || content.find("\n__metadata:") != std::string_view::npos;
 }
 
 }  // namespace
@@ -508,9 +486,8 @@ std::vector<Package> parse_package_lock(std::string_view content, std::string_vi
   if (!doc.is_object()) fail(where(path), "lock file is not a JSON object");
   if (const auto v = doc.find("lockfileVersion"); v != doc.end()) {
     if (!v->is_number_integer() || v->get<long long>() < 1 || v->get<long long>() > 3) {
-      fail(where(path), v->is_number_integer()
-                            ? "unsupported lockfileVersion " + std::to_string(v->get<long long>())
-                            : std::string("lockfileVersion is not an integer"));
+      fail(where(path), v->is_number_integer() ? "unsupported lockfileVersion " + std::to_string(v->get<long long>())
+                                               : std::string("lockfileVersion is not an integer"));
     }
   }
   PackageSet out(path);

@@ -4,17 +4,10 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/text.h"
 
 namespace moat::inventory {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -79,7 +72,7 @@ class Parser {
       if (pair.empty()) continue;
       const auto eq = pair.find('=');
       if (eq == std::string_view::npos) fail("has a qualifier without '='");
-      const std::string key = lower(pair.substr(0, eq));
+      const std::string key = ascii_lower(pair.substr(0, eq));
       if (key.empty() || is_digit(key[0])) fail("has an invalid qualifier key '" + key + "'");
       for (char c : key) {
         if (!(is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_'))
@@ -106,13 +99,14 @@ class Parser {
       rest = rest.substr(0, question);
     }
     const auto colon = rest.find(':');
-    if (colon == std::string_view::npos || lower(rest.substr(0, colon)) != "pkg") fail("does not start with 'pkg:'");
+    if (colon == std::string_view::npos || ascii_lower(rest.substr(0, colon)) != "pkg")
+      fail("does not start with 'pkg:'");
     rest = rest.substr(colon + 1);
     while (rest.starts_with('/')) rest.remove_prefix(1);  // "pkg://type/..." is tolerated by the spec
 
     const auto type_end = rest.find('/');
     if (type_end == std::string_view::npos) fail("has no name");
-    parts.type = lower(rest.substr(0, type_end));
+    parts.type = ascii_lower(rest.substr(0, type_end));
     if (parts.type.empty()) fail("has no type");
     if (is_digit(parts.type[0])) fail("has a type that starts with a digit");
     for (char c : parts.type) {

@@ -6,19 +6,10 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/text.h"
 
 namespace moat::inventory {
 namespace {
-
-// Input quoted for an error message: one short line whatever the input holds.
-std::string shown(std::string_view s) {
-  constexpr size_t kMax = 80;
-  std::string out = "\"";
-  for (const char c : s.substr(0, kMax)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  return out + (s.size() > kMax ? "...\"" : "\"");
-}
 
 struct Header {
   std::string name;
@@ -33,9 +24,8 @@ std::string_view trim(std::string_view s) {
 }
 
 bool is_field_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return c > ' ' && c < 0x7f && c != ':';
-  });
+  return !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) { return c > ' ' && c < 0x7f && c != ':'; });
 }
 
 // The header block the way Python's email parser (which importlib.metadata uses) reads it: it ends
@@ -57,16 +47,14 @@ std::vector<Header> read_headers(std::string_view content) {
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || !is_field_name(line.substr(0, colon))) break;
-    headers.push_back(
-        {std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1)))});
+    headers.push_back({std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1)))});
   }
   return headers;
 }
 
 bool same_field(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -140,8 +128,8 @@ std::optional<Package> parse_python_metadata(std::string_view content, std::stri
   if (name.empty()) fail(where, "no Name in the metadata headers");
   if (version.empty()) fail(where, "no Version in the metadata headers");
   if (name == "UNKNOWN") return std::nullopt;
-  if (!is_project_name(name)) fail(where, "Name " + shown(name) + " is not a valid project name");
-  if (has_control_or_space(version)) fail(where, "Version " + shown(version) + " contains blanks");
+  if (!is_project_name(name)) fail(where, "Name " + quoted_excerpt(name) + " is not a valid project name");
+  if (has_control_or_space(version)) fail(where, "Version " + quoted_excerpt(version) + " contains blanks");
   Package p;
   p.ecosystem = eco::kPypi;
   p.name = normalize_pypi_name(name);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "inventory/purl_parse.h"
 
 namespace moat::inventory {
@@ -20,20 +21,12 @@ using json = nlohmann::json;
 constexpr std::size_t kMaxBytes = std::size_t{256} << 20;
 constexpr int kMaxDepth = 100;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // PEP 503: the same Python project however its name is spelt.
 std::string pypi_normal(std::string_view name) {
   std::string out;
-  for (char c : lower(name)) {
+  for (char c : ascii_lower(name)) {
     const bool sep = c == '-' || c == '_' || c == '.';
     if (sep && !out.empty() && out.back() == '-') continue;
     out += sep ? '-' : c;
@@ -90,7 +83,7 @@ void add_fact_hints(const Facts& facts, Hints& h) {
 OsRelease os_from_distro(std::string_view distro) {
   OsRelease os;
   const auto dash = distro.rfind('-');
-  os.id = lower(distro.substr(0, dash));
+  os.id = ascii_lower(distro.substr(0, dash));
   if (dash != std::string_view::npos) {
     const std::string_view release = distro.substr(dash + 1);
     (!release.empty() && is_digit(release[0]) ? os.version_id : os.codename) = release;
@@ -174,7 +167,7 @@ class Reader {
     // projects); the component's own name, when it is the same package, is the better spelling.
     if (!hints.name.empty() && !is_os_ecosystem(p.ecosystem) && hints.name != p.name) {
       const bool same = p.ecosystem == eco::kPypi ? pypi_normal(hints.name) == pypi_normal(p.name)
-                                                  : lower(hints.name) == lower(p.name);
+                                                  : ascii_lower(hints.name) == ascii_lower(p.name);
       if (same) p.name = hints.name;
     }
     p.license = std::move(hints.license);
@@ -275,8 +268,8 @@ class CycloneDxReader {
   // Syft records os-release's fields as properties; others only name and version.
   void operating_system(const json& c, const Facts& facts, const std::string& where) {
     OsRelease os;
-    os.id = lower(first_of(facts, {"syft:distro:id"}));
-    if (os.id.empty()) os.id = lower(r_.text(c, "name", where));
+    os.id = ascii_lower(first_of(facts, {"syft:distro:id"}));
+    if (os.id.empty()) os.id = ascii_lower(r_.text(c, "name", where));
     os.version_id = first_of(facts, {"syft:distro:versionID"});
     if (os.version_id.empty()) os.version_id = r_.text(c, "version", where);
     os.pretty_name = first_of(facts, {"syft:distro:prettyName"});
@@ -362,7 +355,7 @@ SbomContents read_spdx(const json& doc, Reader r) {
     const std::string source_info = r.text(pkg, "sourceInfo", where);
     if (purpose == "OPERATING-SYSTEM" || purpose == "OPERATING_SYSTEM") {
       OsRelease os;
-      os.id = lower(name);
+      os.id = ascii_lower(name);
       os.version_id = version_info;
       os.pretty_name = r.text(pkg, "description", where);
       r.set_os(std::move(os));
@@ -421,23 +414,8 @@ SbomContents read_spdx(const json& doc, Reader r) {
 
 // Counts nesting outside strings, so that no parser recursion ever meets a hostile depth.
 void check_nesting(std::string_view text, const std::string& path) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxDepth) fail(path, "JSON nested more than " + std::to_string(kMaxDepth) + " levels deep");
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
+  if (!json_nesting_within(text, kMaxDepth))
+    fail(path, "JSON nested more than " + std::to_string(kMaxDepth) + " levels deep");
 }
 
 }  // namespace

@@ -3,34 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/text.h"
 
 namespace moat::vulndb {
 namespace {
 
 using nlohmann::json;
-
-// nlohmann's parser is iterative, but everything that walks a DOM afterwards is not: refuse
-// deep nesting before parsing rather than trust every later consumer.
-bool nesting_within(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 class Reader {
  public:
@@ -191,7 +169,7 @@ std::string_view to_string(Event::Kind kind) {
 Advisory parse_osv(std::string_view text, std::string_view origin) {
   Reader in(origin);
   if (text.size() > kMaxOsvDocumentBytes) in.bad("larger than " + std::to_string(kMaxOsvDocumentBytes) + " bytes");
-  if (!nesting_within(text, kMaxOsvNesting)) in.bad("JSON nested deeper than " + std::to_string(kMaxOsvNesting));
+  if (!json_nesting_within(text, kMaxOsvNesting)) in.bad("JSON nested deeper than " + std::to_string(kMaxOsvNesting));
   json doc;
   try {
     doc = json::parse(text);
