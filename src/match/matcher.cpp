@@ -4,6 +4,8 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
 #include "base/error.h"
@@ -265,52 +267,26 @@ bool is_affected(const vulndb::Affected& affected, std::string_view v, std::stri
   return is_affected_prepared(sorted, v, fixed);
 }
 
-VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource& source, const MatchOptions& options) {
-  VulnReport report;
-  report.inventory = inv;
-  std::map<std::string, std::vector<vulndb::Advisory>> cache;  // ecosystem + '\0' + name
-  std::map<std::string, Coverage> uncovered;
-  std::map<std::string, bool> known;
-  for (const auto& p : inv.packages) {
-    if (judged_by_owner(p) && !options.match_owned_language_packages) continue;
-    MatchKey key = match_key(p, inv.os);
-    if (key.ecosystem.empty()) {
-      std::string what = is_language(p.ecosystem) ? p.ecosystem : p.ecosystem + " packages on " +
-                                                                     (inv.os ? inv.os->id + " " + inv.os->version_id : "an unknown OS");
-      auto& c = uncovered[what];
-      c.data_source = what;
-      c.reason = "moat has no advisory source for these packages";
-      ++c.packages;
-      continue;
-    }
-    auto [kit, fresh] = known.emplace(key.ecosystem, false);
-    if (fresh) kit->second = source.knows_ecosystem(key.ecosystem);
+namespace {
+
+// Matches a share of the inventory's packages with its own source and caches.
+class Worker {
+ public:
+  Worker(const inventory::Inventory& inv, const AdvisorySource& source) : inv_(inv), source_(source) {}
+
+  void match(const inventory::Package& p, const MatchKey& key) {
+    auto [kit, fresh] = known_.emplace(key.ecosystem, false);
+    if (fresh) kit->second = source_.knows_ecosystem(key.ecosystem);
     if (!kit->second) {
       auto& c = uncovered[key.ecosystem];
       c.data_source = key.ecosystem;
       c.reason = "the advisory database has no data for " + key.ecosystem;
       ++c.packages;
-      continue;
+      return;
     }
-    auto [it, inserted] = cache.try_emplace(key.ecosystem + '\0' + key.name);
-    if (inserted) {
-      // Sorted once per package name, not once per installed copy.
-      it->second = source.advisories(key.ecosystem, key.name);
-      for (auto& adv : it->second)
-        for (auto& aff : adv.affected) {
-          try {
-            prepare(aff);
-          } catch (const Error& e) {
-            auto& c = uncovered[adv.id + " " + key.ecosystem + " " + key.name];
-            c.data_source = key.ecosystem;
-            c.reason = adv.id + ": cannot order its versions: " + e.what();
-            c.packages = 1;
-            aff.ranges.clear();
-          }
-        }
-    }
+    const auto& advisories = advisories_for(key);
     std::vector<Hit> hits;
-    for (const auto& adv : it->second) {
+    for (const auto& adv : advisories) {
       if (!adv.withdrawn.empty()) continue;
       for (const auto& aff : adv.affected) {
         if (aff.ecosystem != key.ecosystem || aff.name != key.name) continue;
@@ -326,9 +302,96 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
       }
     }
     auto scheme = version::scheme_for_ecosystem(key.ecosystem);
-    for (const auto& group : group_by_alias(hits)) {
-      Finding f = make_finding(p, inv.os, group, key.ecosystem, *scheme);
-      report.findings.push_back(std::move(f));
+    for (const auto& group : group_by_alias(hits)) findings.push_back(make_finding(p, inv_.os, group, key.ecosystem, *scheme));
+  }
+
+  std::vector<Finding> findings;
+  std::map<std::string, Coverage> uncovered;
+
+ private:
+  // Looked up and sorted once per package name, not once per installed copy.
+  const std::vector<vulndb::Advisory>& advisories_for(const MatchKey& key) {
+    auto [it, inserted] = cache_.try_emplace(key.ecosystem + '\0' + key.name);
+    if (!inserted) return it->second;
+    it->second = source_.advisories(key.ecosystem, key.name);
+    for (auto& adv : it->second)
+      for (auto& aff : adv.affected) {
+        try {
+          prepare(aff);
+        } catch (const Error& e) {
+          auto& c = uncovered[adv.id + " " + key.ecosystem + " " + key.name];
+          c.data_source = key.ecosystem;
+          c.reason = adv.id + ": cannot order its versions: " + e.what();
+          c.packages = 1;
+          aff.ranges.clear();
+        }
+      }
+    return it->second;
+  }
+
+  const inventory::Inventory& inv_;
+  const AdvisorySource& source_;
+  std::map<std::string, std::vector<vulndb::Advisory>> cache_;  // ecosystem + '\0' + name
+  std::map<std::string, bool> known_;
+};
+
+// Below this, a second thread costs more than it saves.
+constexpr size_t kPackagesPerThread = 500;
+
+}  // namespace
+
+VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource& source, const MatchOptions& options) {
+  VulnReport report;
+  report.inventory = inv;
+  std::map<std::string, Coverage> uncovered;
+  std::vector<std::pair<const inventory::Package*, MatchKey>> work;
+  for (const auto& p : inv.packages) {
+    if (judged_by_owner(p) && !options.match_owned_language_packages) continue;
+    MatchKey key = match_key(p, inv.os);
+    if (key.ecosystem.empty()) {
+      std::string what = is_language(p.ecosystem) ? p.ecosystem : p.ecosystem + " packages on " +
+                                                                     (inv.os ? inv.os->id + " " + inv.os->version_id : "an unknown OS");
+      auto& c = uncovered[what];
+      c.data_source = what;
+      c.reason = "moat has no advisory source for these packages";
+      ++c.packages;
+      continue;
+    }
+    work.emplace_back(&p, std::move(key));
+  }
+
+  // Large inventories are split by package name between two threads, each with its own source
+  // (a SQLite handle is not shared), so every name is still looked up once.
+  std::vector<std::unique_ptr<AdvisorySource>> extra;
+  if (work.size() >= 2 * kPackagesPerThread)
+    if (auto second = source.clone()) extra.push_back(std::move(second));
+  std::vector<Worker> workers;
+  workers.emplace_back(inv, source);
+  for (const auto& s : extra) workers.emplace_back(inv, *s);
+  auto run = [&](size_t w) {
+    for (const auto& [p, key] : work)
+      if (std::hash<std::string>{}(key.name) % workers.size() == w) workers[w].match(*p, key);
+  };
+  std::vector<std::thread> threads;
+  std::exception_ptr error;
+  std::mutex mu;
+  for (size_t w = 1; w < workers.size(); ++w)
+    threads.emplace_back([&, w] {
+      try {
+        run(w);
+      } catch (...) {
+        std::lock_guard lock(mu);
+        error = std::current_exception();
+      }
+    });
+  run(0);
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+  for (auto& w : workers) {
+    for (auto& f : w.findings) report.findings.push_back(std::move(f));
+    for (auto& [k, c] : w.uncovered) {
+      auto [it, inserted] = uncovered.try_emplace(k, c);
+      if (!inserted) it->second.packages += c.packages;
     }
   }
   for (auto& [k, c] : uncovered) report.not_covered.push_back(std::move(c));

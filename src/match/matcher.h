@@ -1,5 +1,6 @@
 #pragma once
 // Installed packages x advisories -> findings, with OSV's range semantics.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ class AdvisorySource {
   virtual std::vector<vulndb::Advisory> advisories(std::string_view ecosystem, std::string_view name) const = 0;
   // Whether the database has any advisory at all for this ecosystem ("Alpine:v3.19").
   virtual bool knows_ecosystem(std::string_view ecosystem) const = 0;
+  // A second, independent handle on the same advisories, for another thread; nullptr when the
+  // source cannot make one (matching then stays on one thread).
+  virtual std::unique_ptr<AdvisorySource> clone() const { return nullptr; }
 };
 
 struct MatchOptions {

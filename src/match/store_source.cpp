@@ -2,6 +2,11 @@
 
 namespace moat::match {
 
+std::unique_ptr<AdvisorySource> StoreSource::clone() const {
+  auto store = std::make_unique<vulndb::Store>(vulndb::Store::open_readonly(store_.path()));
+  return std::unique_ptr<AdvisorySource>(new StoreSource(std::move(store)));
+}
+
 std::vector<vulndb::Advisory> StoreSource::advisories(std::string_view ecosystem, std::string_view name) const {
   std::vector<vulndb::Advisory> out;
   for (auto& c : store_.lookup(ecosystem, name)) {

@@ -73,6 +73,8 @@ std::vector<Candidate> Store::lookup(std::string_view ecosystem, std::string_vie
   return out;
 }
 
+const std::filesystem::path& Store::path() const { return impl_->db.path(); }
+
 bool Store::has_ecosystem(std::string_view ecosystem) const {
   sql::Statement& q = impl_->any_in_ecosystem;
   q.reset();

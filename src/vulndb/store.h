@@ -79,6 +79,7 @@ class Store {
   bool has_ecosystem(std::string_view ecosystem) const;
 
   Status status() const;
+  const std::filesystem::path& path() const;
 
  private:
   struct Impl;

@@ -25,6 +25,11 @@ class ListSource : public moat::match::AdvisorySource {
     }
     return out;
   }
+  std::unique_ptr<moat::match::AdvisorySource> clone() const override {
+    if (!cloneable) return nullptr;
+    return std::make_unique<ListSource>(*this);
+  }
+  bool cloneable = false;
   bool knows_ecosystem(std::string_view eco) const override {
     for (const auto& a : all_)
       for (const auto& aff : a.affected)
@@ -184,4 +189,28 @@ TEST(Matcher, GoBinariesInstalledByDpkgAreStillMatched) {
   auto r = moat::match::match_inventory(inv, s, {});
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].fixed_version, "1.19.8");
+}
+
+TEST(Matcher, TwoThreadsFindExactlyWhatOneFinds) {
+  ListSource s;
+  moat::inventory::Inventory inv;
+  for (int i = 0; i < 600; ++i) {
+    std::string name = "pkg" + std::to_string(i);
+    s.add(osv("GHSA-" + std::to_string(i), R"("CVE-2020-)" + std::to_string(i) + R"(")", "npm", name,
+              R"({"introduced":"0"},{"fixed":"2.0.0"})"));
+    inv.packages.push_back(pkg("npm", name, "1.0.0"));
+    inv.packages.push_back(pkg("npm", name, "2.0.0"));
+  }
+  inv.packages.push_back(pkg("pypi", "unknown-to-the-db", "1.0"));
+  auto one = moat::match::match_inventory(inv, s, {});
+  s.cloneable = true;
+  auto two = moat::match::match_inventory(inv, s, {});
+  ASSERT_EQ(one.findings.size(), 600u);
+  ASSERT_EQ(two.findings.size(), one.findings.size());
+  for (size_t i = 0; i < one.findings.size(); ++i) {
+    EXPECT_EQ(two.findings[i].id, one.findings[i].id);
+    EXPECT_EQ(two.findings[i].package.name, one.findings[i].package.name);
+  }
+  ASSERT_EQ(two.not_covered.size(), 1u);
+  EXPECT_EQ(two.not_covered[0].packages, one.not_covered[0].packages);
 }
