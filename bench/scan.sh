@@ -16,7 +16,7 @@ trivy=$(bench/trivy.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-bench/db_update.sh "$root/../shared/vulndata" 3 | head -1
+bench/db_update.sh "$root/../shared/vulndata" 3 | grep "^moat db update"
 mirror=$(cd "$root/../shared/vulndata" && pwd)
 build/moat db update --source "file://$mirror" --db "$work/adv.db" >/dev/null
 

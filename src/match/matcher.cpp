@@ -184,11 +184,11 @@ std::vector<std::vector<Hit>> group_by_alias(const std::vector<Hit>& hits) {
   return out;
 }
 
-Finding make_finding(const inventory::Package& p, const std::optional<inventory::OsRelease>& os,
-                     const std::vector<Hit>& group, const std::string& data_source, version::Scheme scheme) {
+Finding make_finding(const inventory::Package& p, const std::string& purl, const std::vector<Hit>& group,
+                     const std::string& data_source, version::Scheme scheme) {
   Finding f;
   f.package = p;
-  f.purl = inventory::purl(p, os);
+  f.purl = purl;
   f.data_source = data_source;
   std::set<std::string> ids;
   for (const auto& h : group)
@@ -274,7 +274,8 @@ class Worker {
  public:
   Worker(const inventory::Inventory& inv, const AdvisorySource& source) : inv_(inv), source_(source) {}
 
-  void match(const inventory::Package& p, const MatchKey& key) {
+  // rank: the package's place in the report's order.
+  void match(const inventory::Package& p, const MatchKey& key, size_t rank) {
     auto [kit, fresh] = known_.emplace(key.ecosystem, false);
     if (fresh) kit->second = source_.knows_ecosystem(key.ecosystem);
     if (!kit->second) {
@@ -301,11 +302,17 @@ class Worker {
         }
       }
     }
+    if (hits.empty()) return;
     auto scheme = version::scheme_for_ecosystem(key.ecosystem);
-    for (const auto& group : group_by_alias(hits)) findings.push_back(make_finding(p, inv_.os, group, key.ecosystem, *scheme));
+    const std::string purl = inventory::purl(p, inv_.os);
+    for (const auto& group : group_by_alias(hits)) {
+      findings.push_back(make_finding(p, purl, group, key.ecosystem, *scheme));
+      ranks.push_back(rank);
+    }
   }
 
   std::vector<Finding> findings;
+  std::vector<size_t> ranks;  // parallel to findings
   std::map<std::string, Coverage> uncovered;
 
  private:
@@ -359,6 +366,11 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
     }
     work.emplace_back(&p, std::move(key));
   }
+  // The report lists packages in order; ordering the work once lets findings sort by rank.
+  std::stable_sort(work.begin(), work.end(), [](const auto& x, const auto& y) {
+    const auto &a = *x.first, &b = *y.first;
+    return std::tie(a.ecosystem, a.name, a.version, a.found_in) < std::tie(b.ecosystem, b.name, b.version, b.found_in);
+  });
 
   // Large inventories are split by package name between two threads, each with its own source
   // (a SQLite handle is not shared), so every name is still looked up once.
@@ -369,8 +381,9 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
   workers.emplace_back(inv, source);
   for (const auto& s : extra) workers.emplace_back(inv, *s);
   auto run = [&](size_t w) {
-    for (const auto& [p, key] : work)
-      if (std::hash<std::string>{}(key.name) % workers.size() == w) workers[w].match(*p, key);
+    for (size_t i = 0; i < work.size(); ++i)
+      if (std::hash<std::string>{}(work[i].second.name) % workers.size() == w)
+        workers[w].match(*work[i].first, work[i].second, i);
   };
   std::vector<std::thread> threads;
   std::exception_ptr error;
@@ -387,22 +400,24 @@ VulnReport match_inventory(const inventory::Inventory& inv, const AdvisorySource
   run(0);
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  std::vector<size_t> ranks;
   for (auto& w : workers) {
     for (auto& f : w.findings) report.findings.push_back(std::move(f));
+    ranks.insert(ranks.end(), w.ranks.begin(), w.ranks.end());
     for (auto& [k, c] : w.uncovered) {
       auto [it, inserted] = uncovered.try_emplace(k, c);
       if (!inserted) it->second.packages += c.packages;
     }
   }
   for (auto& [k, c] : uncovered) report.not_covered.push_back(std::move(c));
-  // Findings are large; sorting their indices and moving each once is far cheaper than sorting them.
+  // By package, then highest severity first, then id; findings are large, so their indices are sorted.
   std::vector<size_t> order(report.findings.size());
   std::iota(order.begin(), order.end(), 0);
   const auto& fs = report.findings;
-  std::sort(order.begin(), order.end(), [&fs](size_t x, size_t y) {
-    const Finding &a = fs[x], &b = fs[y];
-    return std::tie(a.package.ecosystem, a.package.name, a.package.version, a.package.found_in, b.severity, a.id) <
-           std::tie(b.package.ecosystem, b.package.name, b.package.version, b.package.found_in, a.severity, b.id);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    if (ranks[x] != ranks[y]) return ranks[x] < ranks[y];
+    if (fs[x].severity != fs[y].severity) return fs[x].severity > fs[y].severity;
+    return fs[x].id < fs[y].id;
   });
   std::vector<Finding> sorted;
   sorted.reserve(order.size());
