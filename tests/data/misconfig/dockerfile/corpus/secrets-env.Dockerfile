@@ -1,0 +1,7 @@
+FROM postgres:16.3
+ENV POSTGRES_USER=app \
+    POSTGRES_PASSWORD=supersecret \
+    POSTGRES_DB=app
+ARG AWS_ACCESS_KEY_ID
+ARG AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+COPY init.sql /docker-entrypoint-initdb.d/

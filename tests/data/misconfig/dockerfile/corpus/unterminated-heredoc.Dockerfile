@@ -1,0 +1,3 @@
+FROM alpine:3.19
+RUN <<EOF
+echo never closed
