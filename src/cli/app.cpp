@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "cli/config_commands.h"
 #include "cli/inventory_commands.h"
 #include "cli/output.h"
 #include "cli/vuln_commands.h"
@@ -18,6 +19,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", MOAT_VERSION);
   add_inventory_commands(app);
   add_vuln_commands(app);
+  add_config_commands(app);
   try {
     app.parse(argc, argv);
     return 0;
