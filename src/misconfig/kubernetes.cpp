@@ -66,6 +66,9 @@ PodTemplate pod_template(const KubernetesObject& object) {
   bool completes = false;
   if (kind == "Pod") {
     pod = &node;
+    // A bare pod that is not restarted (Helm tests, one-off tasks) runs to completion like a Job.
+    const YamlNode* policy = node.get("spec", "restartPolicy");
+    completes = policy != nullptr && policy->is_scalar() && policy->text() != "Always";
   } else if (kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "ReplicaSet" ||
              kind == "ReplicationController" || kind == "Job") {
     pod = node.get("spec", "template");

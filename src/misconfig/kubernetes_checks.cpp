@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cctype>
 #include <set>
 
@@ -176,21 +177,22 @@ constexpr std::array<std::string_view, 8> kRestrictedVolumeTypes = {
 constexpr std::array<std::string_view, 5> kSelinuxTypes = {"", "container_t", "container_init_t", "container_kvm_t",
                                                            "container_engine_t"};
 
-// Host paths that hand the node to whoever runs in the pod.
-constexpr std::array<std::string_view, 13> kDangerousHostPaths = {
-    "/",
-    "/var/run",
-    "/run",
-    "/var/run/docker.sock",
-    "/run/docker.sock",
-    "/var/run/containerd/containerd.sock",
-    "/run/containerd/containerd.sock",
-    "/var/run/crio/crio.sock",
-    "/run/crio/crio.sock",
-    "/var/run/cri-dockerd.sock",
-    "/run/podman/podman.sock",
-    "/var/run/podman/podman.sock",
-    "/var/lib/docker"};
+// Host paths that hand the node to whoever runs in the pod: the root, the runtime directories,
+// and any container runtime's socket or the directory holding it, wherever a distribution puts it
+// (k3s and RKE2 keep containerd under /run/k3s, /run/rke2).
+constexpr std::array<std::string_view, 4> kDangerousHostPaths = {"/", "/var/run", "/run", "/var/lib/docker"};
+constexpr std::array<std::string_view, 5> kRuntimeSockets = {"docker.sock", "containerd.sock", "crio.sock",
+                                                             "cri-dockerd.sock", "podman.sock"};
+constexpr std::array<std::string_view, 4> kRuntimeDirectories = {"containerd", "crio", "docker", "podman"};
+
+bool runtime_path(std::string_view path) {
+  if (std::find(kDangerousHostPaths.begin(), kDangerousHostPaths.end(), path) != kDangerousHostPaths.end()) return true;
+  std::string_view base = path.substr(path.rfind('/') + 1);
+  if (std::find(kRuntimeSockets.begin(), kRuntimeSockets.end(), base) != kRuntimeSockets.end()) return true;
+  std::string_view parent = path.substr(0, path.rfind('/'));
+  bool under_run = parent == "/run" || parent == "/var/run" || parent.starts_with("/run/k3s") || parent.starts_with("/run/rke2");
+  return under_run && std::find(kRuntimeDirectories.begin(), kRuntimeDirectories.end(), base) != kRuntimeDirectories.end();
+}
 
 std::string normalized_path(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
@@ -343,7 +345,7 @@ class ObjectChecker {
         if (type == "name") continue;
         if (type == "hostPath") {
           const std::string path = normalized_path(entry.value->string_at("path"));
-          if (one_of(std::string_view(path), kDangerousHostPaths)) {
+          if (runtime_path(path)) {
             report("MOAT-K8S-008", entry.key->where(), "volume " + name + " mounts host path " + path);
           } else {
             report("MOAT-K8S-007", entry.key->where(), "volume " + name + " mounts host path " + path);
@@ -580,7 +582,9 @@ class ObjectChecker {
         report("MOAT-K8S-041", item->where(), "grants resources \"*\"");
       }
       const bool reads = any_verb || contains(verbs, "get") || contains(verbs, "list") || contains(verbs, "watch");
-      if (core_group && reads && (contains(resources, "secrets") || contains(resources, "*"))) {
+      const YamlNode* names = rule_node->get("resourceNames");
+      const bool named_only = names != nullptr && names->is_sequence() && !names->items().empty();
+      if (core_group && reads && !named_only && (contains(resources, "secrets") || contains(resources, "*"))) {
         report("MOAT-K8S-042", key_position(rule_node, "verbs"), "can read secrets");
       }
       const bool execs = any_verb || contains(verbs, "create") || contains(verbs, "get");
@@ -639,16 +643,56 @@ class ObjectChecker {
     const YamlNode* data = object_.node->get("data");
     if (data == nullptr || !data->is_map()) return;
     for (const YamlEntry& entry : data->entries()) {
-      const std::string key = lower(entry.key->text());
-      const bool credential_name = key.find("password") != std::string::npos ||
-                                   key.find("passwd") != std::string::npos || key.find("secret") != std::string::npos ||
-                                   key.find("token") != std::string::npos || key.find("apikey") != std::string::npos ||
-                                   key.find("api_key") != std::string::npos ||
-                                   key.find("private_key") != std::string::npos;
-      if (credential_name && entry.value->is_scalar() && !entry.value->text().empty()) {
+      if (!entry.value->is_scalar() || entry.value->text().empty()) continue;
+      const std::string& value = entry.value->text();
+      if (value.find('\n') != std::string::npos) {
+        // A file kept in the map (application.properties, .env): look at its own assignments.
+        if (auto line = credential_assignment(value)) {
+          report("MOAT-K8S-051", entry.key->where(),
+                 "file " + entry.key->text() + " sets " + *line + " in plain text");
+        }
+        continue;
+      }
+      if (credential_name(entry.key->text()) && !looks_like_reference(value)) {
         report("MOAT-K8S-051", entry.key->where(), "key " + entry.key->text() + " looks like a credential");
       }
     }
+  }
+
+  // Names that say "this is a secret", unless they name where a secret lives (…_URL, …_PATH).
+  static bool credential_name(const std::string& name) {
+    const std::string key = lower(name);
+    for (std::string_view suffix : {"endpoint", "url", "uri", "path", "file", "dir", "name", "ref", "id"})
+      if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) return false;
+    for (std::string_view word : {"password", "passwd", "secret", "token", "apikey", "api_key", "private_key"})
+      if (key.find(word) != std::string::npos) return true;
+    return false;
+  }
+
+  // A URL or an absolute path points at a secret rather than holding one.
+  static bool looks_like_reference(const std::string& value) {
+    return value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0 || value.rfind("/", 0) == 0;
+  }
+
+  // "key=value" or "key: value" lines of a file whose key is credential-like and whose value is a
+  // literal (not empty, not a ${placeholder}).
+  static std::optional<std::string> credential_assignment(const std::string& text) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(pos, nl - pos);
+      pos = nl + 1;
+      size_t sep = line.find_first_of("=:");
+      if (sep == std::string::npos || line.empty() || line[0] == '#') continue;
+      std::string key = line.substr(0, sep), value = line.substr(sep + 1);
+      key.erase(0, key.find_first_not_of(" \t"));
+      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+      value.erase(0, value.find_first_not_of(" \t\"'"));
+      std::string last = key.substr(key.find_last_of(".") == std::string::npos ? 0 : key.find_last_of(".") + 1);
+      if (credential_name(last) && !value.empty() && value[0] != '$' && !looks_like_reference(value)) return key;
+    }
+    return std::nullopt;
   }
 
   void check_ingress() {
@@ -664,7 +708,12 @@ class ObjectChecker {
     const YamlNode* ingress = spec == nullptr ? nullptr : spec->get("ingress");
     if (ingress == nullptr || !ingress->is_sequence()) return;
     for (const YamlNode* rule_node : ingress->items()) {
-      if (rule_node->is_null() || (rule_node->is_map() && rule_node->entries().empty())) {
+      // No peers and no ports, or an explicitly empty peer list without ports: every source, every port.
+      const YamlNode* from = rule_node->is_map() ? rule_node->get("from") : nullptr;
+      const YamlNode* ports = rule_node->is_map() ? rule_node->get("ports") : nullptr;
+      bool open_from = from == nullptr || from->is_null() || (from->is_sequence() && from->items().empty());
+      bool open_ports = ports == nullptr || ports->is_null() || (ports->is_sequence() && ports->items().empty());
+      if (rule_node->is_null() || (rule_node->is_map() && open_from && open_ports)) {
         report("MOAT-K8S-053", rule_node->where(), "has an ingress rule that allows every source and port");
       }
     }
