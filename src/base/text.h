@@ -9,6 +9,7 @@ namespace moat {
 std::string quoted_excerpt(std::string_view s, size_t max_chars = 80);
 
 std::string ascii_lower(std::string_view s);
+std::string ascii_upper(std::string_view s);
 
 // Whether JSON text nests arrays and objects at most limit deep, counted outside strings, so a
 // recursive parser never meets a hostile depth.

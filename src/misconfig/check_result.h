@@ -1,6 +1,7 @@
 #pragma once
 // One configuration problem found in one file: what every config check produces and the reports consume.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace moat::misconfig {
@@ -23,6 +24,19 @@ struct ConfigFinding {
   std::vector<std::string> references;  // CIS / PSS / hadolint ids, URLs
   std::string object;      // Kubernetes "Deployment/ns/name", Dockerfile stage, Compose service
 };
+
+// What a rule is, whichever kind of file it checks.
+struct Rule {
+  std::string id;  // "MOAT-DF-001", "MOAT-K8S-012", "MOAT-DC-003"
+  std::string title;
+  Level level = Level::Medium;
+  std::string resolution;
+  std::vector<std::string> references;  // "CIS Docker 4.1", "PSS restricted", "hadolint DL3002"
+};
+
+// The rule with this id in a table; ids come from the checks' own constants, so a miss is a bug
+// (std::logic_error), not an input error.
+const Rule& find_rule(const std::vector<Rule>& rules, std::string_view id);
 
 // A file that could not be checked: reported, and the walk goes on.
 struct FileError {

@@ -1,3 +1,4 @@
+#include "base/text.h"
 #include "misconfig/compose_checks.h"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ namespace moat::misconfig {
 namespace {
 
 constexpr std::string_view kSuppressKey = "x-moat-ignore";
-constexpr std::string_view kComposeSecretsUrl = "https://docs.docker.com/compose/how-tos/use-secrets/";
+constexpr const char* kComposeSecretsUrl = "https://docs.docker.com/compose/how-tos/use-secrets/";
 
 }  // namespace
 
@@ -78,25 +79,12 @@ const std::vector<ComposeRule>& compose_rules() {
 
 namespace {
 
-const ComposeRule& rule(std::string_view id) {
-  for (const ComposeRule& candidate : compose_rules()) {
-    if (candidate.id == id) return candidate;
-  }
-  // Rule ids are compile-time constants of this file; reaching here is a programming error.
-  throw std::logic_error("unknown Compose rule " + std::string(id));
-}
+const ComposeRule& rule(std::string_view id) { return find_rule(compose_rules(), id); }
 
 bool is_true(const YamlNode* node) { return node != nullptr && node->as_bool() == std::optional<bool>(true); }
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
+std::string upper(std::string_view text) { return ascii_upper(text); }
+std::string lower(std::string_view text) { return ascii_lower(text); }
 
 bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 

@@ -16,13 +16,7 @@
 
 namespace moat::misconfig {
 
-struct ComposeRule {
-  std::string_view id;
-  std::string_view title;
-  Level level;
-  std::string_view resolution;
-  std::vector<std::string_view> references;  // "CIS Docker 5.4", documentation URLs
-};
+using ComposeRule = Rule;
 
 // Every rule the checks can report, in id order.
 const std::vector<ComposeRule>& compose_rules();

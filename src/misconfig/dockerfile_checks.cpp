@@ -166,12 +166,7 @@ const std::vector<DockerfileRule> kRules = {
      {"hadolint DL4006"}},
 };
 
-const DockerfileRule& rule(std::string_view id) {
-  for (const auto& r : kRules) {
-    if (r.id == id) return r;
-  }
-  return kRules.front();  // unreachable: ids below are all in the table
-}
+const DockerfileRule& rule(std::string_view id) { return find_rule(kRules, id); }
 
 std::string lower(std::string_view s) {
   std::string out(s);

@@ -13,13 +13,7 @@
 
 namespace moat::misconfig {
 
-struct DockerfileRule {
-  std::string id;  // "MOAT-DF-001"
-  std::string title;
-  Level level = Level::Medium;
-  std::string resolution;
-  std::vector<std::string> references;  // "CIS Docker 4.1", "hadolint DL3002"
-};
+using DockerfileRule = Rule;
 
 // Every rule, in id order.
 const std::vector<DockerfileRule>& dockerfile_rules();

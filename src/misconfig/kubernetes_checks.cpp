@@ -1,3 +1,4 @@
+#include "base/text.h"
 #include "misconfig/kubernetes_checks.h"
 
 #include <algorithm>
@@ -12,9 +13,9 @@
 namespace moat::misconfig {
 namespace {
 
-constexpr std::string_view kBaseline = "PSS baseline";
-constexpr std::string_view kRestricted = "PSS restricted";
-constexpr std::string_view kPssUrl = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+constexpr const char* kBaseline = "PSS baseline";
+constexpr const char* kRestricted = "PSS restricted";
+constexpr const char* kPssUrl = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
 constexpr std::string_view kSuppressPrefix = "moat.dev/ignore.";
 
 }  // namespace
@@ -128,26 +129,13 @@ const std::vector<KubernetesRule>& kubernetes_rules() {
 
 namespace {
 
-const KubernetesRule& rule(std::string_view id) {
-  for (const KubernetesRule& candidate : kubernetes_rules()) {
-    if (candidate.id == id) return candidate;
-  }
-  // Rule ids are compile-time constants of this file; reaching here is a programming error.
-  throw std::logic_error("unknown Kubernetes rule " + std::string(id));
-}
+const KubernetesRule& rule(std::string_view id) { return find_rule(kubernetes_rules(), id); }
 
 bool is_true(const YamlNode* node) { return node != nullptr && node->as_bool() == std::optional<bool>(true); }
 bool is_false(const YamlNode* node) { return node != nullptr && node->as_bool() == std::optional<bool>(false); }
 
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
+std::string upper(std::string_view text) { return ascii_upper(text); }
+std::string lower(std::string_view text) { return ascii_lower(text); }
 
 // Capabilities are written with or without the CAP_ prefix, in any case.
 std::string capability_name(const std::string& text) {

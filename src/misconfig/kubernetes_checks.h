@@ -13,13 +13,7 @@
 
 namespace moat::misconfig {
 
-struct KubernetesRule {
-  std::string_view id;
-  std::string_view title;
-  Level level;
-  std::string_view resolution;
-  std::vector<std::string_view> references;  // "PSS baseline", "PSS restricted", "CIS 5.2.2", ...
-};
+using KubernetesRule = Rule;
 
 // Every rule the checks can report, in id order.
 const std::vector<KubernetesRule>& kubernetes_rules();
