@@ -17,7 +17,7 @@ namespace moat::cli {
 namespace {
 
 struct ConfigOptions {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths, policies;
   std::string format = "table", output, severity;
   int exit_code = 0;
 };
@@ -45,15 +45,19 @@ std::vector<misconfig::Level> parse_levels(const std::string& text) {
 
 void add_config_commands(CLI::App& app) {
   auto o = std::make_shared<ConfigOptions>();
-  auto* cmd = app.add_subcommand("config", "check Dockerfiles and Kubernetes manifests (files or directories)");
+  auto* cmd = app.add_subcommand("config", "check Dockerfiles, Kubernetes manifests and Compose files (files or directories)");
   cmd->add_option("paths", o->paths, "files or directories to walk")->required();
   cmd->add_option("-f,--format", o->format, "table, json or sarif")->check(CLI::IsMember({"table", "json", "sarif"}));
   cmd->add_option("-o,--output", o->output, "write the report to this file instead of standard output");
   cmd->add_option("--severity", o->severity, "report only these levels, e.g. HIGH,CRITICAL");
+  cmd->add_option("--policy", o->policies, "custom policy file or directory of them (docs/policies.md); repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--exit-code", o->exit_code, "exit with this status when findings remain (CI gating)");
   cmd->callback([o] {
     auto levels = o->severity.empty() ? std::vector<misconfig::Level>{} : parse_levels(o->severity);
-    auto report = misconfig::scan_config(o->paths);
+    misconfig::ConfigScanOptions scan_options;
+    scan_options.policy_paths = o->policies;
+    auto report = misconfig::scan_config(o->paths, scan_options);
     if (!levels.empty())
       std::erase_if(report.findings, [&](const misconfig::ConfigFinding& f) {
         return std::find(levels.begin(), levels.end(), f.level) == levels.end();

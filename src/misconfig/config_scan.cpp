@@ -6,6 +6,8 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "misconfig/compose_checks.h"
+#include "misconfig/custom_policy.h"
 #include "misconfig/dockerfile.h"
 #include "misconfig/dockerfile_checks.h"
 #include "misconfig/kubernetes_checks.h"
@@ -37,7 +39,16 @@ bool mentions_kubernetes_keys(std::string_view head) {
   return has_key("apiVersion") && has_key("kind");
 }
 
-void check_file(const fs::path& path, const ConfigScanOptions& options, ConfigReport& report) {
+// The built-in suppression reader does not know custom ids and reports their comments as malformed.
+bool about_custom_suppression(const ConfigFinding& f, const Dockerfile& dockerfile, const PolicySet& policies) {
+  if (f.rule_id != "MOAT-DF-030") return false;
+  return std::any_of(dockerfile.comments.begin(), dockerfile.comments.end(), [&](const Comment& c) {
+    return c.where.line == f.where.line && c.where.column == f.where.column && policies.only_custom_ids(c);
+  });
+}
+
+void check_file(const fs::path& path, const ConfigScanOptions& options, const PolicySet& policies,
+                ConfigReport& report) {
   const std::string file = path.string();
   std::error_code ec;
   auto size = fs::file_size(path, ec);
@@ -66,11 +77,25 @@ void check_file(const fs::path& path, const ConfigScanOptions& options, ConfigRe
   report.files.push_back(file);
   try {
     if (kind == FileKind::Dockerfile) {
-      auto result = check_dockerfile_with_suppressions(parse_dockerfile(text, file), file);
+      const Dockerfile dockerfile = parse_dockerfile(text, file);
+      auto result = check_dockerfile_with_suppressions(dockerfile, file);
       report.suppressed += result.suppressed.size();
-      for (auto& f : result.findings) report.findings.push_back(std::move(f));
+      for (auto& f : result.findings) {
+        if (!about_custom_suppression(f, dockerfile, policies)) report.findings.push_back(std::move(f));
+      }
+      auto custom = policies.check_dockerfile(dockerfile, file);
+      report.suppressed += custom.suppressed;
+      for (auto& f : custom.findings) report.findings.push_back(std::move(f));
+    } else if (kind == FileKind::Compose) {
+      for (auto& f : check_compose(text, file, report.errors)) report.findings.push_back(std::move(f));
     } else {
       for (auto& f : check_kubernetes(text, file, report.errors)) report.findings.push_back(std::move(f));
+      if (!policies.empty()) {
+        // Read errors were reported by check_kubernetes; documents before them are still checked.
+        auto custom = policies.check_kubernetes(load_yaml_stream(text, file), file);
+        report.suppressed += custom.suppressed;
+        for (auto& f : custom.findings) report.findings.push_back(std::move(f));
+      }
     }
   } catch (const Error& e) {
     // The parsers name the file themselves; the report keeps it once.
@@ -87,20 +112,22 @@ FileKind classify(const std::string& path, std::string_view head) {
   if (name == "Dockerfile" || name == "Containerfile" || ends_with(name, ".Dockerfile") ||
       name.rfind("Dockerfile.", 0) == 0)
     return FileKind::Dockerfile;
-  if ((ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json")) &&
-      mentions_kubernetes_keys(head))
-    return FileKind::Kubernetes;
+  if (is_compose_file_name(path)) return FileKind::Compose;
+  if (!ends_with(name, ".yaml") && !ends_with(name, ".yml") && !ends_with(name, ".json")) return FileKind::Unknown;
+  if (mentions_kubernetes_keys(head)) return FileKind::Kubernetes;
+  if (looks_like_compose(head)) return FileKind::Compose;
   return FileKind::Unknown;
 }
 
 ConfigReport scan_config(const std::vector<std::string>& paths, const ConfigScanOptions& options) {
   ConfigReport report;
+  const PolicySet policies = load_policy_files(options.policy_paths);
   for (const auto& p : paths) {
     std::error_code ec;
     auto status = fs::symlink_status(p, ec);
     if (ec || !fs::exists(status)) fail(p, "no such file or directory");
     if (fs::is_regular_file(status)) {
-      check_file(p, options, report);
+      check_file(p, options, policies, report);
       continue;
     }
     if (!fs::is_directory(status)) continue;
@@ -116,7 +143,7 @@ ConfigReport scan_config(const std::vector<std::string>& paths, const ConfigScan
       if (it->is_regular_file(ec) && !it->is_symlink(ec)) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());  // the same order on every run
-    for (const auto& f : files) check_file(f, options, report);
+    for (const auto& f : files) check_file(f, options, policies, report);
   }
   return report;
 }

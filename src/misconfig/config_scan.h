@@ -1,6 +1,6 @@
 #pragma once
-// `moat config`: walks files and directories, recognises Dockerfiles and Kubernetes manifests by
-// name and content, checks each file, and keeps going past files it cannot read.
+// `moat config`: walks files and directories, recognises Dockerfiles, Kubernetes manifests and
+// Compose files by name and content, checks each file, and keeps going past files it cannot read.
 #include <string>
 #include <vector>
 
@@ -8,10 +8,11 @@
 
 namespace moat::misconfig {
 
-enum class FileKind { Dockerfile, Kubernetes, Unknown };
+enum class FileKind { Dockerfile, Kubernetes, Compose, Unknown };
 
-// By name first (Dockerfile, Containerfile, *.Dockerfile), then by content for YAML/JSON
-// ("apiVersion" and "kind" at the top level of a document).
+// By name first (Dockerfile, Containerfile, *.Dockerfile; compose.yaml, docker-compose*.yml),
+// then by content for YAML/JSON: "apiVersion" and "kind" make a Kubernetes manifest, a top-level
+// "services" map of images or builds a Compose file.
 FileKind classify(const std::string& path, std::string_view head);
 
 struct ConfigReport {
@@ -23,6 +24,9 @@ struct ConfigReport {
 
 struct ConfigScanOptions {
   uint64_t max_file_bytes = 16ull << 20;  // larger files are reported, not read
+  // Custom policy files or directories of them (docs/policies.md), loaded once before the walk; a
+  // bad policy fails the scan.
+  std::vector<std::string> policy_paths;
 };
 
 // Paths may be files or directories; directories are walked without following symlinks, skipping
