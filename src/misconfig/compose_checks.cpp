@@ -233,6 +233,12 @@ class ServiceChecker {
   ServiceChecker(const YamlEntry& service, const std::string& file, std::vector<ConfigFinding>& out)
       : key_(*service.key), node_(*service.value), file_(file), object_("service/" + service.key->text()), out_(out) {}
 
+  // Counts the findings that an in-place suppression removed.
+  ServiceChecker& count_suppressed(size_t* count) {
+    suppressed_count_ = count;
+    return *this;
+  }
+
   void run() {
     std::vector<ConfigFinding> found;
     found_ = &found;
@@ -283,7 +289,10 @@ class ServiceChecker {
       }
     }
     for (ConfigFinding& finding : found) {
-      if (!suppressed.contains(finding.rule_id)) out_.push_back(std::move(finding));
+      if (!suppressed.contains(finding.rule_id))
+        out_.push_back(std::move(finding));
+      else if (suppressed_count_ != nullptr)
+        ++*suppressed_count_;
     }
   }
 
@@ -463,6 +472,7 @@ class ServiceChecker {
   const std::string& file_;
   std::string object_;
   std::vector<ConfigFinding>& out_;
+  size_t* suppressed_count_ = nullptr;
   std::vector<ConfigFinding>* found_ = nullptr;
 };
 
@@ -478,7 +488,7 @@ std::string_view base_name(std::string_view path) {
 }  // namespace
 
 std::vector<ConfigFinding> check_compose(std::string_view text, const std::string& file,
-                                         std::vector<FileError>& errors) {
+                                         std::vector<FileError>& errors, size_t* suppressed) {
   const YamlStream stream = load_yaml_stream(text, file);
   if (stream.error) errors.push_back({file, *stream.error});
   std::vector<ConfigFinding> findings;
@@ -490,7 +500,7 @@ std::vector<ConfigFinding> check_compose(std::string_view text, const std::strin
       continue;
     }
     for (const YamlEntry& service : entries_of(root.get("services"))) {
-      if (service.value->is_map()) ServiceChecker(service, file, findings).run();
+      if (service.value->is_map()) ServiceChecker(service, file, findings).count_suppressed(suppressed).run();
     }
   }
   return findings;

@@ -22,9 +22,10 @@ using ComposeRule = Rule;
 const std::vector<ComposeRule>& compose_rules();
 
 // Checks every service of one Compose file. Problems reading the file (malformed YAML, a YAML bomb,
-// binary content, a huge file, a top level that is not a map) go to `errors`.
+// binary content, a huge file, a top level that is not a map) go to `errors`. When suppressed is
+// given, it is increased by the findings that x-moat-ignore entries removed.
 std::vector<ConfigFinding> check_compose(std::string_view text, const std::string& file,
-                                         std::vector<FileError>& errors);
+                                         std::vector<FileError>& errors, size_t* suppressed = nullptr);
 
 // True when a document is a Compose file by content: a top-level `services:` map in which some
 // service has `image:` or `build:`.

@@ -87,9 +87,11 @@ void check_file(const fs::path& path, const ConfigScanOptions& options, const Po
       report.suppressed += custom.suppressed;
       for (auto& f : custom.findings) report.findings.push_back(std::move(f));
     } else if (kind == FileKind::Compose) {
-      for (auto& f : check_compose(text, file, report.errors)) report.findings.push_back(std::move(f));
+      for (auto& f : check_compose(text, file, report.errors, &report.suppressed))
+        report.findings.push_back(std::move(f));
     } else {
-      for (auto& f : check_kubernetes(text, file, report.errors)) report.findings.push_back(std::move(f));
+      for (auto& f : check_kubernetes(text, file, report.errors, &report.suppressed))
+        report.findings.push_back(std::move(f));
       if (!policies.empty()) {
         // Read errors were reported by check_kubernetes; documents before them are still checked.
         auto custom = policies.check_kubernetes(load_yaml_stream(text, file), file);

@@ -193,6 +193,12 @@ class ObjectChecker {
                 std::vector<ConfigFinding>& out)
       : object_(object), file_(file), quiet_accounts_(quiet_accounts), out_(out) {}
 
+  // Counts the findings that an in-place suppression removed.
+  ObjectChecker& count_suppressed(size_t* count) {
+    suppressed_count_ = count;
+    return *this;
+  }
+
   void run() {
     std::vector<ConfigFinding> found;
     found_ = &found;
@@ -246,7 +252,10 @@ class ObjectChecker {
       }
     }
     for (ConfigFinding& finding : found) {
-      if (!suppressed.contains(finding.rule_id)) out_.push_back(std::move(finding));
+      if (!suppressed.contains(finding.rule_id))
+        out_.push_back(std::move(finding));
+      else if (suppressed_count_ != nullptr)
+        ++*suppressed_count_;
     }
   }
 
@@ -711,6 +720,7 @@ class ObjectChecker {
   const std::string& file_;
   const std::set<std::string>& quiet_accounts_;
   std::vector<ConfigFinding>& out_;
+  size_t* suppressed_count_ = nullptr;
   std::vector<ConfigFinding>* found_ = nullptr;
 };
 
@@ -728,14 +738,14 @@ std::set<std::string> accounts_without_token(const std::vector<KubernetesObject>
 }  // namespace
 
 std::vector<ConfigFinding> check_kubernetes(std::string_view text, const std::string& file,
-                                            std::vector<FileError>& errors) {
+                                            std::vector<FileError>& errors, size_t* suppressed) {
   const YamlStream stream = load_yaml_stream(text, file);
   if (stream.error) errors.push_back({file, *stream.error});
   const std::vector<KubernetesObject> objects = kubernetes_objects(stream);
   const std::set<std::string> quiet_accounts = accounts_without_token(objects);
   std::vector<ConfigFinding> findings;
   for (const KubernetesObject& object : objects) {
-    ObjectChecker(object, file, quiet_accounts, findings).run();
+    ObjectChecker(object, file, quiet_accounts, findings).count_suppressed(suppressed).run();
   }
   return findings;
 }

@@ -20,7 +20,8 @@ const std::vector<KubernetesRule>& kubernetes_rules();
 
 // Checks every document of one manifest file. Problems reading the file (malformed YAML, a YAML bomb,
 // binary content, a huge file) go to `errors`; documents read before the problem are still checked.
+// When suppressed is given, it is increased by the findings that in-place annotations removed.
 std::vector<ConfigFinding> check_kubernetes(std::string_view text, const std::string& file,
-                                            std::vector<FileError>& errors);
+                                            std::vector<FileError>& errors, size_t* suppressed = nullptr);
 
 }  // namespace moat::misconfig

@@ -51,7 +51,9 @@ TEST(ConfigReport, UnparsableFilesAreListedAndTheRestIsChecked) {
             "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
             "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
             "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n");
-  dir.write("deploy/stack.yml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+  dir.write("deploy/stack.yml", "services:\n  web:\n    image: nginx\n    privileged: true\n"
+                                "    x-moat-ignore:\n      MOAT-DC-020: pinned by the release pipeline\n"
+                                "  cache:\n    image: redis\n");
   dir.write("node_modules/x/Dockerfile", "FROM scratch\n");  // dependency folders are not walked
   dir.write("README.md", "apiVersion kind");
   auto report = misconfig::scan_config({dir.str()});
@@ -68,6 +70,11 @@ TEST(ConfigReport, UnparsableFilesAreListedAndTheRestIsChecked) {
   EXPECT_TRUE(rules.count("MOAT-DF-006"));   // apt-get without -y
   EXPECT_TRUE(rules.count("MOAT-K8S-001"));  // privileged
   EXPECT_TRUE(rules.count("MOAT-DC-001"));   // a Compose file recognised by its content
+  // The suppression with a reason removed web's untagged-image finding and is counted; cache's stays.
+  size_t untagged = 0;
+  for (const auto& f : report.findings) untagged += f.rule_id == "MOAT-DC-020";
+  EXPECT_EQ(untagged, 1u);
+  EXPECT_EQ(report.suppressed, 1u);
   std::ostringstream table;
   write_config_table(report, table);
   EXPECT_NE(table.str().find("not checked: " + dir.str() + "/app/broken.Dockerfile"), std::string::npos);
