@@ -1,5 +1,6 @@
 #pragma once
 // One configuration problem found in one file: what every config check produces and the reports consume.
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ struct Rule {
 // The rule with this id in a table; ids come from the checks' own constants, so a miss is a bug
 // (std::logic_error), not an input error.
 const Rule& find_rule(const std::vector<Rule>& rules, std::string_view id);
+
+// Moves the findings whose rule is not in suppressed to out; counts the others in *suppressed_count
+// when it is given. The one step every check's in-place suppression ends with.
+void keep_unsuppressed(std::vector<ConfigFinding>& found, const std::set<std::string>& suppressed,
+                       std::vector<ConfigFinding>& out, size_t* suppressed_count);
 
 // A file that could not be checked: reported, and the walk goes on.
 struct FileError {

@@ -288,12 +288,7 @@ class ServiceChecker {
         suppressed.insert(rule_id);
       }
     }
-    for (ConfigFinding& finding : found) {
-      if (!suppressed.contains(finding.rule_id))
-        out_.push_back(std::move(finding));
-      else if (suppressed_count_ != nullptr)
-        ++*suppressed_count_;
-    }
+    keep_unsuppressed(found, suppressed, out_, suppressed_count_);
   }
 
   void check_flags() {

@@ -251,12 +251,7 @@ class ObjectChecker {
         }
       }
     }
-    for (ConfigFinding& finding : found) {
-      if (!suppressed.contains(finding.rule_id))
-        out_.push_back(std::move(finding));
-      else if (suppressed_count_ != nullptr)
-        ++*suppressed_count_;
-    }
+    keep_unsuppressed(found, suppressed, out_, suppressed_count_);
   }
 
   void check_namespace() {
