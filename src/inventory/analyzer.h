@@ -28,6 +28,6 @@ struct Analyzer {
 const std::vector<Analyzer>& analyzers();
 
 // Bump when any analyzer's output changes, so cached layer results are recomputed.
-inline constexpr const char* kAnalyzerVersion = "1";
+inline constexpr const char* kAnalyzerVersion = "2";
 
 }  // namespace moat::inventory

@@ -107,14 +107,26 @@ void run(const Analyzer& a, std::string_view path, std::string_view content, Lay
   }
 }
 
+void run(const FileInspector& inspector, const image::FileEntry& e, std::string_view content, LayerFindings& out,
+         const std::string& what) {
+  try {
+    inspector.inspect(e, content, out.file_findings);
+  } catch (const Error& err) {
+    out.warnings.push_back(what + ": " + e.path + ": " + err.what());
+  }
+}
+
 }  // namespace
 
-LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::string& what, CollectLimits limits) {
+LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::string& what,
+                      const std::vector<const FileInspector*>& inspectors, CollectLimits limits) {
   LayerFindings out;
   std::unordered_map<std::string, std::string> hardlinks;  // claimed link path -> target path
   std::vector<const Analyzer*> wanted;
+  std::vector<const FileInspector*> inspecting;
   image::FileEntry e;
   while (entries.next(e)) {
+    for (const FileInspector* i : inspectors) i->entry(e, out.file_findings);
     switch (e.kind) {
       case image::EntryKind::Whiteout:
         out.whiteouts.push_back(e.path);
@@ -130,12 +142,16 @@ LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::s
     wanted.clear();
     for (const auto& a : analyzers())
       if (a.claims(e.path, e.mode, kind)) wanted.push_back(&a);
-    if (wanted.empty()) continue;
-    if (e.kind == image::EntryKind::Symlink) {
+    inspecting.clear();
+    if (e.kind == image::EntryKind::File && e.size > 0)
+      for (const FileInspector* i : inspectors)
+        if (i->wants(e)) inspecting.push_back(i);
+    if (wanted.empty() && inspecting.empty()) continue;
+    if (!wanted.empty() && e.kind == image::EntryKind::Symlink) {
       out.symlinks[e.path] = e.link;
       continue;
     }
-    if (e.kind == image::EntryKind::Hardlink) {
+    if (!wanted.empty() && e.kind == image::EntryKind::Hardlink) {
       hardlinks[e.path] = e.link;
       continue;
     }
@@ -147,10 +163,11 @@ LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::s
     }
     std::string head = read_head(entries, e.size);
     std::erase_if(wanted, [&](const Analyzer* a) { return a->accepts_head && !a->accepts_head(head); });
-    if (wanted.empty()) continue;
+    if (wanted.empty() && inspecting.empty()) continue;
     Content content;
     content.load(entries, std::move(head), e.size, limits.max_in_memory, what + ": " + e.path);
     for (const Analyzer* a : wanted) run(*a, e.path, content.view(), out, what);
+    for (const FileInspector* i : inspecting) run(*i, e, content.view(), out, what);
   }
   // A hard link shares its target's bytes, which the stream showed under the target's name.
   for (const auto& [link, target] : hardlinks) {

@@ -59,12 +59,27 @@ void from_json(const nlohmann::json& j, Package& p) {
   p.dev = j.value("dev", false);
 }
 
+void to_json(nlohmann::json& j, const FileFinding& f) {
+  j = nlohmann::json{{"scanner", f.scanner}, {"rule_id", f.rule_id}, {"title", f.title}, {"severity", f.severity},
+                     {"path", f.path},       {"line", f.line},       {"detail", f.detail}};
+}
+
+void from_json(const nlohmann::json& j, FileFinding& f) {
+  f.scanner = j.at("scanner").get<std::string>();
+  f.rule_id = j.at("rule_id").get<std::string>();
+  f.title = j.at("title").get<std::string>();
+  f.severity = j.at("severity").get<std::string>();
+  f.path = j.at("path").get<std::string>();
+  f.line = j.at("line").get<int>();
+  f.detail = j.at("detail").get<std::string>();
+}
+
 void to_json(nlohmann::json& j, const LayerFindings& f) {
   nlohmann::json own = nlohmann::json::array();
   for (const auto& o : f.ownership) own.push_back({{"list_path", o.list_path}, {"owner", o.owner}, {"files", o.files}});
   j = nlohmann::json{{"packages", f.packages}, {"ownership", own},       {"captured", f.captured}, {"licenses", f.licenses},
                      {"symlinks", f.symlinks}, {"replaced", join_lines(f.replaced)}, {"whiteouts", f.whiteouts},
-                     {"opaques", f.opaques},   {"warnings", f.warnings}};
+                     {"opaques", f.opaques},   {"warnings", f.warnings}, {"file_findings", f.file_findings}};
 }
 
 void from_json(const nlohmann::json& j, LayerFindings& f) {
@@ -79,6 +94,7 @@ void from_json(const nlohmann::json& j, LayerFindings& f) {
   f.whiteouts = j.at("whiteouts").get<std::vector<std::string>>();
   f.opaques = j.at("opaques").get<std::vector<std::string>>();
   f.warnings = j.at("warnings").get<std::vector<std::string>>();
+  f.file_findings = j.at("file_findings").get<std::vector<FileFinding>>();
 }
 
 }  // namespace moat::inventory

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "inventory/file_inspector.h"
 #include "inventory/package.h"
 
 namespace moat::inventory {
@@ -30,10 +31,13 @@ struct LayerFindings {
   std::vector<std::string> whiteouts;
   std::vector<std::string> opaques;
   std::vector<std::string> warnings;  // things skipped on purpose (too large ...), shown to the user
+  std::vector<FileFinding> file_findings;  // from the file inspectors, when any ran
 };
 
 void to_json(nlohmann::json& j, const Package& p);
 void from_json(const nlohmann::json& j, Package& p);
+void to_json(nlohmann::json& j, const FileFinding& f);
+void from_json(const nlohmann::json& j, FileFinding& f);
 void to_json(nlohmann::json& j, const LayerFindings& f);
 void from_json(const nlohmann::json& j, LayerFindings& f);
 

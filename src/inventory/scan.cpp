@@ -45,13 +45,14 @@ std::map<std::string, std::string> resolve_identity(const std::map<std::string, 
 }
 
 // Applies the overlay rules from the top layer down and assembles what a container would see.
-void merge(const std::vector<LayerFindings>& layers, const std::vector<std::string>& diff_ids, Inventory& inv,
-           std::vector<std::string>& warnings) {
+void merge(const std::vector<LayerFindings>& layers, const std::vector<std::string>& diff_ids, ScanResult& result) {
+  Inventory& inv = result.inventory;
   image::Overlay overlay;
   std::map<std::string, std::string> captured, symlinks;
   std::unordered_map<std::string, std::string> owner_of;
   std::map<std::string, std::string> license_of;  // "deb:NAME" -> licence
   std::vector<Package> visible;
+  std::vector<std::vector<FileFinding>> file_findings(layers.size());  // visibility is known top-down
   for (size_t i = layers.size(); i-- > 0;) {
     const LayerFindings& l = layers[i];
     for (const auto& p : l.packages)
@@ -65,11 +66,18 @@ void merge(const std::vector<LayerFindings>& layers, const std::vector<std::stri
     for (const auto& own : l.ownership)
       if (!overlay.hides(own.list_path))
         for (const auto& f : own.files) owner_of.emplace(f, own.owner);
-    for (const auto& w : l.warnings) warnings.push_back(w);
+    for (const auto& w : l.warnings) result.warnings.push_back(w);
+    for (FileFinding f : l.file_findings) {
+      f.visible = !overlay.hides(f.path);
+      if (!diff_ids.empty()) f.layer = diff_ids[i];
+      file_findings[i].push_back(std::move(f));
+    }
     for (const auto& p : l.replaced) overlay.add_replaced(p);
     for (const auto& p : l.whiteouts) overlay.add_whiteout(p);
     for (const auto& p : l.opaques) overlay.add_opaque(p);
   }
+  for (auto& in_layer : file_findings)
+    for (auto& f : in_layer) result.file_findings.push_back(std::move(f));
   inv.os = detect_os(resolve_identity(captured, symlinks));
 
   // The layer that introduced a package is the lowest one whose files already recorded it.
@@ -121,7 +129,9 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
     diff_ids.push_back(l.diff_id);
   }
 
-  LayerCache cache(options.cache_dir);
+  std::string inspectors;
+  for (const FileInspector* i : options.inspectors) inspectors += i->fingerprint() + '\n';
+  LayerCache cache(options.cache_dir, inspectors);
   std::vector<LayerFindings> findings(meta.layers.size());
   std::vector<size_t> todo;
   for (size_t i = 0; i < meta.layers.size(); ++i) {
@@ -145,7 +155,7 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
       try {
         std::string what = target + ": layer " + std::to_string(i + 1) + " (" + meta.layers[i].diff_id.substr(0, 19) + ")";
         auto entries = image::open_layer_entries(img->open_layer(i), what);
-        findings[i] = collect(*entries, TargetKind::Image, what);
+        findings[i] = collect(*entries, TargetKind::Image, what, options.inspectors);
         cache.store(meta.layers[i].diff_id, findings[i]);
         size_t d = ++done;
         if (options.progress) {
@@ -166,7 +176,8 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
 
-  merge(findings, diff_ids, inv, result.warnings);
+  result.image_config = meta.config;
+  merge(findings, diff_ids, result);
   return result;
 }
 
@@ -183,8 +194,8 @@ ScanResult scan_filesystem(const std::string& dir, const ScanOptions& options) {
   auto entries = image::open_directory_entries(dir);
   if (options.progress) options.progress("walking " + dir);
   std::vector<LayerFindings> one;
-  one.push_back(collect(*entries, rootfs ? TargetKind::Image : TargetKind::Filesystem, dir));
-  merge(one, {}, result.inventory, result.warnings);
+  one.push_back(collect(*entries, rootfs ? TargetKind::Image : TargetKind::Filesystem, dir, options.inspectors));
+  merge(one, {}, result);
   return result;
 }
 

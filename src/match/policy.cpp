@@ -471,15 +471,11 @@ std::vector<Severity> parse_severity_list(const std::string& text, const std::st
   return out;
 }
 
-std::vector<std::string> apply_policy(const Policy& policy, VulnReport& report) {
-  std::vector<std::string> warnings;
+std::vector<ActiveIgnore> active_ignore_entries(const Policy& policy, std::vector<std::string>& warnings) {
   const std::string today = policy.today.empty() ? utc_today() : policy.today;
   const auto today_days = parse_date(today);
   if (!today_days) fail("policy", "today's date \"" + today + "\" is not YYYY-MM-DD");
-
-  // Entries that still suppress; expired ones are reported once each, whether they match or not,
-  // so that a stale ignore file is noticed before it matters.
-  std::vector<std::pair<const IgnoreFile*, const IgnoreEntry*>> active;
+  std::vector<ActiveIgnore> active;
   for (const auto& file : policy.ignore_files) {
     for (const auto& e : file.entries) {
       const auto expires = e.expires.empty() ? std::nullopt : parse_date(e.expires);
@@ -490,9 +486,15 @@ std::vector<std::string> apply_policy(const Policy& policy, VulnReport& report) 
                            e.expires + " and no longer suppresses it");
         continue;
       }
-      active.emplace_back(&file, &e);
+      active.push_back({&file, &e});
     }
   }
+  return active;
+}
+
+std::vector<std::string> apply_policy(const Policy& policy, VulnReport& report) {
+  std::vector<std::string> warnings;
+  const auto active = active_ignore_entries(policy, warnings);
 
   std::vector<Finding> kept;
   kept.reserve(report.findings.size());
@@ -502,7 +504,7 @@ std::vector<std::string> apply_policy(const Policy& policy, VulnReport& report) 
       continue;
     if (policy.ignore_unfixed && f.fixed_version.empty()) continue;
 
-    const auto ignored = std::find_if(active.begin(), active.end(), [&](const auto& a) { return ignore_matches(*a.second, f); });
+    const auto ignored = std::find_if(active.begin(), active.end(), [&](const auto& a) { return ignore_matches(*a.entry, f); });
     if (ignored != active.end()) {
       const auto& [file, entry] = *ignored;
       std::string reason = entry->reason;

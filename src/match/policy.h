@@ -85,6 +85,15 @@ struct Policy {
   std::string today;  // "YYYY-MM-DD" for expiry; "" is the current UTC date
 };
 
+struct ActiveIgnore {
+  const IgnoreFile* file;
+  const IgnoreEntry* entry;
+};
+
+// The ignore entries that still suppress; each expired one adds a warning, whether it matches
+// anything or not, so that a stale ignore file is noticed before it matters.
+std::vector<ActiveIgnore> active_ignore_entries(const Policy& policy, std::vector<std::string>& warnings);
+
 // Drops filtered findings, moves suppressed ones to report.suppressed (by and reason filled), and
 // returns warnings for the user (expired ignore entries). Findings keep their order.
 std::vector<std::string> apply_policy(const Policy& policy, VulnReport& report);
