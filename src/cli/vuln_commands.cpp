@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/files.h"
 #include "cli/output.h"
+#include "detect/detectors.h"
 #include "inventory/sbom_reader.h"
 #include "inventory/scan.h"
 #include "match/matcher.h"
@@ -19,6 +20,7 @@
 #include "match/store_source.h"
 #include "report/cyclonedx_vex.h"
 #include "report/junit.h"
+#include "report/scan_report.h"
 #include "report/sarif.h"
 #include "report/vuln_json.h"
 #include "report/vuln_table.h"
@@ -33,7 +35,8 @@ constexpr uint64_t kMaxPolicyFile = 32ull << 20;
 
 struct ScanOptions {
   std::string target, db, format = "table", output, severity, platform, cache_dir;
-  std::vector<std::string> ignore_files, vex_files;
+  std::string scanners = "vuln", clamav_db;
+  std::vector<std::string> ignore_files, vex_files, secret_rules, yara_rules;
   bool ignore_unfixed = false, include_owned = false, no_cache = false;
   int exit_code = 0;
   int max_db_age_days = 7;
@@ -71,6 +74,14 @@ void add_scan_options(CLI::App* cmd, ScanOptions& o, bool image_options) {
   }
 }
 
+// Images and directories are read file by file, so the other scanners can ride the same pass.
+void add_scanner_options(CLI::App* cmd, ScanOptions& o) {
+  cmd->add_option("--scanners", o.scanners, "comma-separated: vuln, secret, malware, config (default vuln)");
+  cmd->add_option("--secret-rules", o.secret_rules, "secret rule file added to the built-in rules (docs/secret-rules.md)");
+  cmd->add_option("--yara-rules", o.yara_rules, "YARA rule file or directory added to the bundled rules");
+  cmd->add_option("--clamav-db", o.clamav_db, "ClamAV signature database directory: also scan with ClamAV");
+}
+
 match::Policy load_policy(const ScanOptions& o) {
   match::Policy policy;
   if (!o.severity.empty()) policy.severities = match::parse_severity_list(o.severity);
@@ -100,8 +111,7 @@ void write_report(const match::VulnReport& report, const ScanOptions& o) {
 }
 
 // Everything after the inventory is the same for images, directories and SBOMs.
-int match_and_report(inventory::Inventory inv, const ScanOptions& o) {
-  match::Policy policy = load_policy(o);  // before the work: a bad ignore file fails fast
+match::VulnReport match_inventory(inventory::Inventory inv, const ScanOptions& o, const match::Policy& policy) {
   auto store = vulndb::Store::open_readonly(db_path(o.db));
   auto status = store.status();
   if (auto warning = vulndb::staleness_warning(status, o.max_db_age_days)) std::cerr << "moat: warning: " << *warning << '\n';
@@ -114,19 +124,57 @@ int match_and_report(inventory::Inventory inv, const ScanOptions& o) {
   when << std::put_time(std::gmtime(&t), "%Y-%m-%dT%H:%M:%SZ");
   report.database_updated = when.str();
   for (const auto& w : match::apply_policy(policy, report)) std::cerr << "moat: warning: " << w << '\n';
+  return report;
+}
+
+int match_and_report(inventory::Inventory inv, const ScanOptions& o) {
+  match::Policy policy = load_policy(o);  // before the work: a bad ignore file fails fast
+  auto report = match_inventory(std::move(inv), o, policy);
   write_report(report, o);
   return match::gate_exit_code(report, o.exit_code);
 }
 
-inventory::Inventory inventory_of(const ScanOptions& o, bool image) {
+// `moat image` and `moat fs`: one pass over the target for every scanner asked for.
+int scan_and_report(const ScanOptions& o, bool image) {
+  auto scanners = detect::parse_scanners(o.scanners);
+  match::Policy policy = load_policy(o);
+  std::optional<detect::Detectors> detectors;
+  if (scanners.secret || scanners.malware || scanners.config) {
+    if (o.format == "cyclonedx" || o.format == "junit")
+      fail("--format " + o.format, "reports vulnerabilities only; use table, json or sarif with --scanners " + o.scanners);
+    detect::DetectOptions d;
+    d.scanners = scanners;
+    d.secret_rule_files = o.secret_rules;
+    d.yara_rule_paths = o.yara_rules;
+    d.clamav_database = o.clamav_db;
+    detectors.emplace(d);
+  }
   Progress progress;
   inventory::ScanOptions so;
   if (!o.platform.empty()) so.platform = image::Platform::parse(o.platform);
-  if (!o.no_cache) so.cache_dir = o.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(o.cache_dir);
+  if (image && !o.no_cache) so.cache_dir = o.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(o.cache_dir);
   so.progress = [&progress](const std::string& line) { progress.update(line); };
+  if (detectors) so.inspectors = detectors->inspectors();
   auto result = image ? inventory::scan_image(o.target, so) : inventory::scan_filesystem(o.target, so);
   for (const auto& w : result.warnings) std::cerr << "moat: warning: " << w << '\n';
-  return std::move(result.inventory);
+  if (!detectors) return match_and_report(std::move(result.inventory), o);
+
+  std::optional<match::VulnReport> vulns;
+  if (scanners.vuln) vulns = match_inventory(result.inventory, o, policy);
+  auto detections = detectors->assess(result);
+  for (const auto& w : detect::apply_policy(policy, detections)) std::cerr << "moat: warning: " << w << '\n';
+  report::ScanReport combined{result.inventory.target, result.inventory.kind, detect::scanner_names(scanners),
+                              vulns ? &*vulns : nullptr, detections};
+  std::ostringstream out;
+  if (o.format == "json")
+    report::write_scan_json(combined, out);
+  else if (o.format == "sarif")
+    report::write_scan_sarif(combined, out);
+  else
+    report::write_scan_table(combined, out, o.output.empty() && ::isatty(STDOUT_FILENO) == 1);
+  emit(out.str(), o.output);
+  bool any = !detections.findings.empty() || (vulns && match::gate_exit_code(*vulns, 1) != 0);
+  return any ? o.exit_code : 0;
 }
 
 void add_db_commands(CLI::App& app) {
@@ -196,13 +244,15 @@ void add_vuln_commands(CLI::App& app) {
   auto* image_cmd = app.add_subcommand("image", "find known vulnerabilities in an image's packages");
   image_cmd->add_option("target", img->target, "docker-archive or OCI tar, or OCI layout directory")->required();
   add_scan_options(image_cmd, *img, true);
-  image_cmd->callback([img] { throw ExitStatus{match_and_report(inventory_of(*img, true), *img)}; });
+  add_scanner_options(image_cmd, *img);
+  image_cmd->callback([img] { throw ExitStatus{scan_and_report(*img, true)}; });
 
   auto fs = std::make_shared<ScanOptions>();
   auto* fs_cmd = app.add_subcommand("fs", "find known vulnerabilities in a directory (a project or a root file system)");
   fs_cmd->add_option("target", fs->target, "directory")->required()->check(CLI::ExistingDirectory);
   add_scan_options(fs_cmd, *fs, false);
-  fs_cmd->callback([fs] { throw ExitStatus{match_and_report(inventory_of(*fs, false), *fs)}; });
+  add_scanner_options(fs_cmd, *fs);
+  fs_cmd->callback([fs] { throw ExitStatus{scan_and_report(*fs, false)}; });
 
   auto sb = std::make_shared<ScanOptions>();
   auto* sbom_cmd = app.add_subcommand("sbom-scan", "find known vulnerabilities in the packages an SBOM lists");

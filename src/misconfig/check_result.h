@@ -1,5 +1,7 @@
 #pragma once
-// One configuration problem found in one file: what every config check produces and the reports consume.
+// One problem found in one file: what every config check produces and the reports consume. The
+// image scan's secret and malware scanners report in the same shape, so one set of writers and one
+// gate serve them all.
 #include <set>
 #include <string>
 #include <string_view>
@@ -23,7 +25,8 @@ struct ConfigFinding {
   std::string message;     // this occurrence: names the object/instruction and the value found
   std::string resolution;  // what to do instead
   std::vector<std::string> references;  // CIS / PSS / hadolint ids, URLs
-  std::string object;      // Kubernetes "Deployment/ns/name", Dockerfile stage, Compose service
+  std::string object;      // Kubernetes "Deployment/ns/name", Dockerfile stage, Compose service, image layer
+  std::string scanner = "config";  // "config", "secret" or "malware"
 };
 
 // What a rule is, whichever kind of file it checks.

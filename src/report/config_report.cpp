@@ -9,7 +9,7 @@ namespace moat::report {
 
 using misconfig::ConfigFinding;
 using vuln::printable;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -43,7 +43,8 @@ const char* security_severity(misconfig::Level l) {
 void write_config_table(const misconfig::ConfigReport& report, std::ostream& out) {
   std::map<misconfig::Level, size_t> counts;
   for (const auto& f : report.findings) ++counts[f.level];
-  out << report.files.size() << " files checked, " << report.findings.size() << " findings (CRITICAL "
+  if (!report.files.empty()) out << report.files.size() << " files checked, ";
+  out << report.findings.size() << " findings (CRITICAL "
       << counts[misconfig::Level::Critical] << ", HIGH " << counts[misconfig::Level::High] << ", MEDIUM "
       << counts[misconfig::Level::Medium] << ", LOW " << counts[misconfig::Level::Low] << ")";
   if (report.suppressed) out << ", " << report.suppressed << " suppressed in place";
@@ -56,15 +57,17 @@ void write_config_table(const misconfig::ConfigReport& report, std::ostream& out
       file = f.file;
       out << "\n" << printable(file) << "\n";
     }
-    out << "  " << misconfig::level_name(f.level) << "  " << f.rule_id << "  " << where(f) << "  "
+    out << "  " << misconfig::level_name(f.level) << "  " << (f.scanner == "config" ? "" : f.scanner + "  ")
+        << f.rule_id << "  " << where(f) << "  "
         << printable(f.object) << "\n    " << printable(f.message, 300) << "\n";
   }
 }
 
-void write_config_json(const misconfig::ConfigReport& report, std::ostream& out) {
+json config_json_document(const misconfig::ConfigReport& report) {
   json findings = json::array();
   for (const auto& f : report.findings)
-    findings.push_back({{"rule_id", f.rule_id},
+    findings.push_back({{"scanner", f.scanner},
+                        {"rule_id", f.rule_id},
                         {"title", f.title},
                         {"level", misconfig::level_name(f.level)},
                         {"file", f.file},
@@ -76,12 +79,14 @@ void write_config_json(const misconfig::ConfigReport& report, std::ostream& out)
                         {"references", f.references}});
   json errors = json::array();
   for (const auto& e : report.errors) errors.push_back({{"file", e.file}, {"message", e.message}});
-  out << json{{"files", report.files}, {"findings", findings}, {"errors", errors}, {"suppressed", report.suppressed}}
-             .dump(2, ' ', false, json::error_handler_t::replace)
-      << "\n";
+  return {{"files", report.files}, {"findings", findings}, {"errors", errors}, {"suppressed", report.suppressed}};
 }
 
-void write_config_sarif(const misconfig::ConfigReport& report, std::ostream& out) {
+void write_config_json(const misconfig::ConfigReport& report, std::ostream& out) {
+  out << config_json_document(report).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+json config_sarif_log(const misconfig::ConfigReport& report) {
   std::map<std::string, const ConfigFinding*> rules;
   for (const auto& f : report.findings) rules.emplace(f.rule_id, &f);
   json rule_list = json::array();
@@ -94,7 +99,8 @@ void write_config_sarif(const misconfig::ConfigReport& report, std::ostream& out
          {"help", {{"text", f->resolution.empty() ? f->title : f->resolution}}},
          {"defaultConfiguration", {{"level", sarif_level(f->level)}}},
          {"properties",
-          {{"tags", json::array({"security", "configuration"})}, {"security-severity", security_severity(f->level)}}}});
+          {{"tags", json::array({"security", f->scanner == "config" ? "configuration" : f->scanner})},
+           {"security-severity", security_severity(f->level)}}}});
   }
   json results = json::array();
   for (const auto& f : report.findings) {
@@ -118,9 +124,11 @@ void write_config_sarif(const misconfig::ConfigReport& report, std::ostream& out
       {"tool", {{"driver", {{"name", "moat"}, {"version", MOAT_VERSION}, {"rules", rule_list}}}}},
       {"results", results},
       {"invocations", json::array({{{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}}})}};
-  json doc = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({run})}};
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({run})}};
+}
+
+void write_config_sarif(const misconfig::ConfigReport& report, std::ostream& out) {
+  out << config_sarif_log(report).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace moat::report

@@ -117,7 +117,7 @@ json rule_json(const Rule& r) {
 
 }  // namespace
 
-void write_sarif(const match::VulnReport& report, std::ostream& out, const SbomOptions& options) {
+json sarif_log(const match::VulnReport& report, const SbomOptions& options) {
   const auto& inv = report.inventory;
   const bool image = inv.kind == "image";
 
@@ -209,12 +209,15 @@ void write_sarif(const match::VulnReport& report, std::ostream& out, const SbomO
   if (!report.database_updated.empty()) props["databaseUpdated"] = report.database_updated;
   run["properties"] = std::move(props);
 
-  const json log = {
+  return {
       {"$schema", "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", json::array({std::move(run)})},
   };
-  out << log.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+}
+
+void write_sarif(const match::VulnReport& report, std::ostream& out, const SbomOptions& options) {
+  out << sarif_log(report, options).dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace moat::report

@@ -12,6 +12,7 @@
 // - suppressed findings are results too, with an external, accepted suppression carrying the
 //   reason, so that a code-scanning alert closes rather than vanishes;
 // - releases the database does not cover are tool-execution notifications (warnings).
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "match/finding.h"
@@ -20,6 +21,7 @@
 namespace moat::report {
 
 // Of `options` only tool_version is used.
+nlohmann::ordered_json sarif_log(const match::VulnReport& report, const SbomOptions& options = {});
 void write_sarif(const match::VulnReport& report, std::ostream& out, const SbomOptions& options = {});
 
 }  // namespace moat::report

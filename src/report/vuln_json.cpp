@@ -44,7 +44,7 @@ json finding_json(const match::Finding& f) {
 
 }  // namespace
 
-void write_vuln_json(const match::VulnReport& report, std::ostream& out) {
+json vuln_json_document(const match::VulnReport& report) {
   const auto& inv = report.inventory;
   json doc = {{"schema", "moat/vulnerabilities/v1"}, {"target", inv.target}, {"kind", inv.kind}};
   if (!inv.image_id.empty()) doc["image_id"] = inv.image_id;
@@ -80,8 +80,12 @@ void write_vuln_json(const match::VulnReport& report, std::ostream& out) {
     suppressed.push_back(std::move(j));
   }
   doc["suppressed"] = std::move(suppressed);
+  return doc;
+}
+
+void write_vuln_json(const match::VulnReport& report, std::ostream& out) {
   // Replace, not throw, on invalid UTF-8: names and paths come from hostile images.
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  out << vuln_json_document(report).dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace moat::report

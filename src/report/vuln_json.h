@@ -25,12 +25,14 @@
 //   "references": [...], "published": "..." | null, "modified": "..." | null,
 //   "fingerprint": "<sha256 hex of id and package, the same in every scan>"
 // }
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "match/finding.h"
 
 namespace moat::report {
 
+nlohmann::ordered_json vuln_json_document(const match::VulnReport& report);
 void write_vuln_json(const match::VulnReport& report, std::ostream& out);
 
 }  // namespace moat::report

@@ -11,24 +11,12 @@
 
 #include "fixture_support.h"
 #include "support/image_builder.h"
+#include "support/run_moat.h"
 
 namespace {
 
-struct Run {
-  int status;
-  std::string out, err;
-};
-
-Run run_moat(const std::string& args) {
-  moat::test::TempDir tmp;
-  std::string cmd = std::string(MOAT_BINARY_DIR) + "/moat " + args + " >" + tmp.str() + "/out 2>" + tmp.str() + "/err";
-  int rc = std::system(cmd.c_str());
-  auto slurp = [](const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(tmp.path() / "out"), slurp(tmp.path() / "err")};
-}
+using moat::test::Run;
+using moat::test::run_moat;
 
 size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
