@@ -1,5 +1,7 @@
 #include "detect/secret_inspector.h"
 
+#include <algorithm>
+
 #include "base/files.h"
 #include "secret/rules.h"
 #include "secret/sensitive_files.h"
@@ -47,8 +49,18 @@ bool SecretInspector::wants(const image::FileEntry& file) const {
 
 void SecretInspector::inspect(const image::FileEntry& file, std::string_view content,
                               std::vector<inventory::FileFinding>& out) const {
-  if (secret::is_sensitive_path(file.path)) add(secret::check_sensitive_file(file.path, content), file.path, out);
-  if (file.size <= max_file_) add(scanner_.scan(file.path, content), file.path, out);
+  std::vector<secret::SecretMatch> sensitive;
+  if (secret::is_sensitive_path(file.path)) sensitive = secret::check_sensitive_file(file.path, content);
+  if (file.size <= max_file_) {
+    // A credential file's own check knows whose secret it is (user, profile, registry): a pattern
+    // rule finding the same line says less, so it gives way.
+    auto found = scanner_.scan(file.path, content);
+    std::erase_if(found, [&](const secret::SecretMatch& m) {
+      return std::any_of(sensitive.begin(), sensitive.end(), [&](const auto& s) { return s.line == m.line; });
+    });
+    add(std::move(found), file.path, out);
+  }
+  add(std::move(sensitive), file.path, out);
 }
 
 std::vector<inventory::FileFinding> SecretInspector::scan_text(const std::string& name, std::string_view text) const {
