@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "report/sarif.h"
 #include "report/vuln_common.h"
 
 namespace moat::report {
@@ -112,14 +113,14 @@ json config_sarif_log(const misconfig::ConfigReport& report) {
          {"level", sarif_level(f.level)},
          {"message", {{"text", f.message}}},
          {"locations",
-          json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", f.file}}}, {"region", region}}}}})}});
+          json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", sarif_uri(f.file)}}}, {"region", region}}}}})}});
   }
   json notifications = json::array();
   for (const auto& e : report.errors)
     notifications.push_back(
         {{"level", "warning"},
          {"message", {{"text", e.file + ": " + e.message}}},
-         {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", e.file}}}}}}})}});
+         {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", sarif_uri(e.file)}}}}}}})}});
   json run = {
       {"tool", {{"driver", {{"name", "moat"}, {"version", MOAT_VERSION}, {"rules", rule_list}}}}},
       {"results", results},

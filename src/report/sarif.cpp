@@ -39,25 +39,6 @@ std::string security_severity(Severity s, double score) {
   return buf;
 }
 
-// A URI reference for a path: everything but unreserved characters, '/' and a few safe
-// sub-delimiters is percent-encoded (':' too, so a relative path never reads as a scheme).
-std::string uri_path(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : path) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~' || c == '/' || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' ||
-        c == '*' || c == '+' || c == ',' || c == ';' || c == '=' || c == '@') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
 
 // Advisory references are text from a database: only a plain http(s) URL is used as helpUri.
 bool plain_url(const std::string& s) {
@@ -75,7 +56,7 @@ std::string help_uri(const Finding& f) {
   for (const auto& r : f.references) {
     if (plain_url(r)) return r;
   }
-  return "https://osv.dev/vulnerability/" + uri_path(f.id);
+  return "https://osv.dev/vulnerability/" + sarif_uri(f.id);
 }
 
 std::string message(const Finding& f) {
@@ -117,6 +98,26 @@ json rule_json(const Rule& r) {
 
 }  // namespace
 
+// A URI reference for a path: everything but unreserved characters, '/' and a few safe
+// sub-delimiters is percent-encoded (':' too, so a relative path never reads as a scheme).
+std::string sarif_uri(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '/' || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' ||
+        c == '*' || c == '+' || c == ',' || c == ';' || c == '=' || c == '@') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
 json sarif_log(const match::VulnReport& report, const SbomOptions& options) {
   const auto& inv = report.inventory;
   const bool image = inv.kind == "image";
@@ -149,13 +150,13 @@ json sarif_log(const match::VulnReport& report, const SbomOptions& options) {
     json artifact;
     if (image) {
       while (path.starts_with('/')) path.erase(0, 1);
-      artifact = {{"uri", uri_path(path)}, {"uriBaseId", "IMAGEROOT"}};
+      artifact = {{"uri", sarif_uri(path)}, {"uriBaseId", "IMAGEROOT"}};
     } else {
       // A project scan: paths relative to the scanned directory, as code scanning expects.
       std::string root = inv.target;
       if (!root.empty() && !root.ends_with('/')) root += '/';
       if (!root.empty() && path.starts_with(root)) path.erase(0, root.size());
-      artifact = {{"uri", uri_path(path)}};
+      artifact = {{"uri", sarif_uri(path)}};
     }
     // Code scanning needs a region to place an alert; the package is named in the whole file.
     json location = {{"physicalLocation", {{"artifactLocation", std::move(artifact)}, {"region", {{"startLine", 1}}}}}};

@@ -20,6 +20,10 @@
 
 namespace moat::report {
 
+// A path as a SARIF URI reference: percent-encoded except unreserved characters, '/' and a few safe
+// sub-delimiters (':' too, so that a relative path never reads as a scheme).
+std::string sarif_uri(std::string_view path);
+
 // Of `options` only tool_version is used.
 nlohmann::ordered_json sarif_log(const match::VulnReport& report, const SbomOptions& options = {});
 void write_sarif(const match::VulnReport& report, std::ostream& out, const SbomOptions& options = {});

@@ -38,7 +38,7 @@ void write_scan_sarif(const ScanReport& report, std::ostream& out) {
     for (auto& result : extra["results"])
       for (auto& location : result["locations"]) {
         json& artifact = location["physicalLocation"]["artifactLocation"];
-        std::string uri = artifact["uri"].get<std::string>();
+        std::string uri = artifact["uri"].get<std::string>();  // already a URI reference
         while (uri.starts_with('/')) uri.erase(0, 1);
         artifact = {{"uri", uri}, {"uriBaseId", "IMAGEROOT"}};
       }

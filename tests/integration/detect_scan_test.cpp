@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fixture_support.h"
+#include "report/sbom_fixture.h"
 #include "support/run_moat.h"
 
 namespace {
@@ -109,6 +110,11 @@ TEST(DetectScan, GatingAndFormats) {
   ASSERT_EQ(log["runs"].size(), 1u);
   size_t rules = log["runs"][0]["tool"]["driver"]["rules"].size();
   for (const auto& res : log["runs"][0]["results"]) EXPECT_LT(res["ruleIndex"].get<size_t>(), rules);
+  std::string validator;
+  int valid = moat::report::testing::validate("sarif", sarif.out, validator);
+  if (valid != 77) {  // 77: node/npm missing, which the validator says
+    EXPECT_EQ(valid, 0) << validator;
+  }
   EXPECT_NE(run_moat("image --no-cache --scanners secret -f cyclonedx " + image).status, 0);
   EXPECT_EQ(run_moat("image --no-cache --scanners secrets " + image).status, 2);
 }
