@@ -55,6 +55,10 @@ struct Event {
   bool exe_from_memfd = false;     // the executable is a memfd (fileless execution)
   bool exe_upper_layer = false;    // the executable lives in an overlayfs upper dir (drift)
   bool tty = false;
+  // Capability sets of the acting thread (thread.cap_*); meaningful only when caps_known.
+  uint64_t cap_effective = 0, cap_permitted = 0, cap_inheritable = 0;
+  bool caps_known = false;
+  std::vector<std::string> env;  // Exec: environment "K=V" entries when the sensor captures them (proc.env)
 
   // Arguments, meaning per type (see EventType).
   std::string path, path2, extra;
