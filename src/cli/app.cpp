@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "cli/agent_commands.h"
 #include "cli/config_commands.h"
 #include "cli/inventory_commands.h"
 #include "cli/output.h"
@@ -20,6 +21,7 @@ int run(int argc, char** argv) {
   add_inventory_commands(app);
   add_vuln_commands(app);
   add_config_commands(app);
+  add_agent_commands(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -17,6 +17,7 @@
 
 #include "runtime/container_resolver.h"
 #include "runtime/engine_api_cache.h"
+#include "support/podman.h"
 #include "support/temp_dir.h"
 
 namespace moat::runtime {
@@ -26,54 +27,17 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-const std::string kImage = "localhost/moat-test:bookworm";
+const std::string kImage = test::kPodmanImage;
 const std::string kName = "moat-t1";
-
-// Runs a shell command; returns its stdout (trimmed) and whether it exited 0.
-std::pair<bool, std::string> sh(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen((command + " 2>/dev/null").c_str(), "r");
-  if (!p) return {false, ""};
-  std::array<char, 4096> buf{};
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int rc = ::pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return {rc == 0, out};
-}
-
-class PodmanService {
- public:
-  explicit PodmanService(const test::TempDir& dir)
-      : dir_(dir.str()), script_(std::string(MOAT_SOURCE_DIR) + "/scripts/podman-service.sh") {}
-  ~PodmanService() { stop(); }
-  bool start() { return sh(script_ + " start " + dir_).first; }
-  void stop() { sh(script_ + " stop " + dir_); }
-  std::string podman(const std::string& args) const { return "CONTAINERS_CONF=" + dir_ + "/containers.conf podman " + args; }
-  std::string socket() const { return dir_ + "/podman.sock"; }
-
- private:
-  std::string dir_, script_;
-};
-
-std::string skip_reason() {
-  if (::geteuid() != 0) return "needs root to run podman containers";
-  if (!sh("command -v podman").first) return "podman is not installed";
-  const char* fixtures = std::getenv("MOAT_FIXTURES");
-  if (!fixtures || !*fixtures) return "MOAT_FIXTURES is unset (point it at the fixture directory, e.g. build/fixtures)";
-  if (!fs::exists(fs::path(fixtures) / "bookworm/docker.tar")) return std::string(fixtures) + "/bookworm/docker.tar is missing";
-  return "";
-}
+using test::PodmanService;
+using test::sh;
 
 TEST(EnginePodman, ResolvesAndDescribesARealContainer) {
-  if (std::string why = skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (std::string why = test::podman_skip_reason(); !why.empty()) GTEST_SKIP() << why;
   test::TempDir dir;
   PodmanService service(dir);
   ASSERT_TRUE(service.start()) << "scripts/podman-service.sh start failed";
-  std::string tar = std::string(std::getenv("MOAT_FIXTURES")) + "/bookworm/docker.tar";
-  if (!sh(service.podman("image exists " + kImage)).first) {
-    ASSERT_TRUE(sh(service.podman("load -q -i " + tar)).first) << "podman load " << tar;
-    ASSERT_TRUE(sh(service.podman("tag docker.io/moat-fixtures/bookworm:latest " + kImage)).first);
-  }
+  ASSERT_TRUE(service.ensure_image(std::getenv("MOAT_FIXTURES"))) << "podman load of the bookworm fixture";
   sh(service.podman("rm -f -t 0 " + kName));
 
   EngineCacheOptions options;
