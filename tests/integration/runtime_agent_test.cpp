@@ -121,7 +121,7 @@ class RuntimeAgent : public ::testing::Test {
     ASSERT_TRUE(sh(podman("build -q -t " + kAttackImage + " " + context)).first) << "podman build " << context;
   }
   static void TearDownTestSuite() {
-    if (service_) sh(podman("rm -f -t 0 moat-attack moat-benign moat-socket"));
+    if (service_) sh(podman("rm -f -t 0 " + name("attack") + " " + name("benign") + " " + name("socket")));
     delete service_;
     delete dir_;
     service_ = nullptr;
@@ -131,15 +131,17 @@ class RuntimeAgent : public ::testing::Test {
     if (auto why = skip_reason(); !why.empty()) GTEST_SKIP() << why;
   }
   static std::string podman(const std::string& args) { return service_->podman(args); }
+  // Container names of this process: ctest runs each test in its own process, maybe side by side.
+  static std::string name(const std::string& role) { return "moat-" + role + "-" + std::to_string(::getpid()); }
   // Starts a long-running container and returns its full id.
-  static std::string start(const std::string& name, const std::string& extra = "") {
-    sh(podman("rm -f -t 0 " + name));
-    auto [ok, id] = sh(podman("run -d --name " + name + " " + extra + " " + kAttackImage + " sleep 600"));
-    EXPECT_TRUE(ok) << "podman run " << name;
+  static std::string start(const std::string& container, const std::string& extra = "") {
+    sh(podman("rm -f -t 0 " + container));
+    auto [ok, id] = sh(podman("run -d --name " + container + " " + extra + " " + kAttackImage + " sleep 600"));
+    EXPECT_TRUE(ok) << "podman run " << container;
     return id;
   }
-  static void exec(const std::string& name, const std::string& command) {
-    sh(podman("exec " + name + " " + command));
+  static void exec(const std::string& container, const std::string& command) {
+    sh(podman("exec " + container + " " + command));
   }
 
   static moat::test::TempDir* dir_;
@@ -153,30 +155,30 @@ TEST_F(RuntimeAgent, EachAttackFiresItsRuleAndTheBenignWorkloadNothing) {
   AgentProcess agent(work.path(), {"--engine-socket", service_->socket()});
   ASSERT_TRUE(agent.wait_ready()) << agent.log();
 
-  std::string attack = start("moat-attack");
-  std::string benign = start("moat-benign");
-  std::string socket = start("moat-socket", "-v " + service_->socket() + ":/var/run/docker.sock");
+  std::string attack = start(name("attack"));
+  std::string benign = start(name("benign"));
+  std::string socket = start(name("socket"), "-v " + service_->socket() + ":/var/run/docker.sock");
 
   // The benign workload first: a web server answering requests, then a build.
-  sh(podman("exec -d moat-benign httpd /opt/t/webapp.py"));
-  exec("moat-benign", "python3 /opt/t/get.py / 20");
-  exec("moat-benign", "sh -c 'python3 -m compileall -q /usr/lib/python3/dist-packages >/dev/null; "
+  sh(podman("exec -d " + name("benign") + " httpd /opt/t/webapp.py"));
+  exec(name("benign"), "python3 /opt/t/get.py / 20");
+  exec(name("benign"), "sh -c 'python3 -m compileall -q /usr/lib/python3/dist-packages >/dev/null; "
                       "tar czf /var/tmp/doc.tgz /usr/share/doc; gzip -t /var/tmp/doc.tgz'");
 
   // The attacks.
-  sh(podman("exec -d moat-attack httpd /opt/t/webapp.py"));
-  exec("moat-attack", "python3 /opt/t/get.py /run?c=id");
-  exec("moat-attack", "script -qc 'bash -c true' /dev/null");
-  exec("moat-attack", "bash /opt/t/reverse_shell.sh");
-  exec("moat-attack", "sh -c 'cp /bin/sleep /tmp/xmrig && /tmp/xmrig 0.1'");
-  exec("moat-attack", "sh -c 'echo intruder:x:0:0::/:/bin/sh >> /etc/passwd'");
-  exec("moat-attack", "cat /etc/shadow");
-  exec("moat-attack", "apt-get --version");
-  exec("moat-attack", "python3 /opt/t/fileless.py");
-  exec("moat-attack", "unshare --user true");
-  exec("moat-attack", "mount -t tmpfs none /mnt");
-  exec("moat-attack", "python3 /opt/t/ptrace.py");
-  exec("moat-socket", "python3 /opt/t/engine_socket.py");
+  sh(podman("exec -d " + name("attack") + " httpd /opt/t/webapp.py"));
+  exec(name("attack"), "python3 /opt/t/get.py /run?c=id");
+  exec(name("attack"), "script -qc 'bash -c true' /dev/null");
+  exec(name("attack"), "bash /opt/t/reverse_shell.sh");
+  exec(name("attack"), "sh -c 'cp /bin/sleep /tmp/xmrig && /tmp/xmrig 0.1'");
+  exec(name("attack"), "sh -c 'echo intruder:x:0:0::/:/bin/sh >> /etc/passwd'");
+  exec(name("attack"), "cat /etc/shadow");
+  exec(name("attack"), "apt-get --version");
+  exec(name("attack"), "python3 /opt/t/fileless.py");
+  exec(name("attack"), "unshare --user true");
+  exec(name("attack"), "mount -t tmpfs none /mnt");
+  exec(name("attack"), "python3 /opt/t/ptrace.py");
+  exec(name("socket"), "python3 /opt/t/engine_socket.py");
 
   struct Expect {
     std::string rule, container, process;
@@ -229,12 +231,12 @@ TEST_F(RuntimeAgent, ABrokenRuleFileOnReloadKeepsThePreviousRules) {
                           " and proc.name = cat\n  output: motd read by %proc.name\n  priority: NOTICE\n";
   AgentProcess agent(work.path(), {"--engine-socket", service_->socket(), "--rules", rules.string(), "--all-opens"});
   ASSERT_TRUE(agent.wait_ready()) << agent.log();
-  std::string id = start("moat-attack");
+  std::string id = start(name("attack"));
   std::ofstream(rules) << "- rule: broken\n  condition: evt.type = = open\n";
   agent.signal(SIGHUP);
   for (int i = 0; i < 50 && agent.log().find("rules not reloaded") == std::string::npos; ++i) std::this_thread::sleep_for(100ms);
   EXPECT_NE(agent.log().find("extra.yaml:"), std::string::npos) << agent.log();  // file and line of the error
-  exec("moat-attack", "cat /etc/motd");
+  exec(name("attack"), "cat /etc/motd");
   EXPECT_FALSE(agent.wait_alert("cat of motd", id).is_null()) << agent.log();
   EXPECT_EQ(agent.stop(), 0);
 }
@@ -243,8 +245,8 @@ TEST_F(RuntimeAgent, WithoutTheEngineSocketContainersKeepTheirIds) {
   moat::test::TempDir work;
   AgentProcess agent(work.path(), {"--engine-socket", (work.path() / "absent.sock").string()});
   ASSERT_TRUE(agent.wait_ready()) << agent.log();
-  std::string id = start("moat-attack");
-  exec("moat-attack", "cat /etc/shadow");
+  std::string id = start(name("attack"));
+  exec(name("attack"), "cat /etc/shadow");
   json a = agent.wait_alert("moat: Sensitive file read", id);
   ASSERT_FALSE(a.is_null()) << agent.log();
   EXPECT_EQ(a["output_fields"]["container.id"], id.substr(0, 12));

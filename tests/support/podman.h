@@ -36,8 +36,9 @@ class PodmanService {
   ~PodmanService() { stop(); }
   bool start() { return sh(script_ + " start " + dir_).first; }
   void stop() { sh(script_ + " stop " + dir_); }
+  // Bounded: a podman call that hangs fails its test instead of stalling the suite.
   std::string podman(const std::string& args) const {
-    return "CONTAINERS_CONF=" + dir_ + "/containers.conf podman " + args;
+    return "CONTAINERS_CONF=" + dir_ + "/containers.conf timeout 300 podman " + args;
   }
   std::string socket() const { return dir_ + "/podman.sock"; }
   // Loads the bookworm fixture once; later runs find it in podman's storage.
