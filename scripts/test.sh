@@ -38,7 +38,7 @@ for target in build-fuzz/fuzz_*; do
   mkdir -p "$corpus"
   seeds=()
   [[ -d fuzz/seeds/$name ]] && seeds+=("fuzz/seeds/$name")
-  if "$target" -max_total_time="${MOAT_FUZZ_SECONDS:-20}" -rss_limit_mb=2048 -timeout=10 \
+  if "$target" -max_total_time="${MOAT_FUZZ_SECONDS:-15}" -rss_limit_mb=2048 -timeout=10 \
       "$corpus" "${seeds[@]}" >"build-fuzz/$name.log" 2>&1; then
     passed=$((passed + 1))
     echo "fuzz $name: ok ($(grep -o 'Done [0-9]* runs' "build-fuzz/$name.log" | tail -1))"
