@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -54,17 +55,18 @@ std::string slurp(const std::string& path, size_t max = 4 << 20) {
   return out;
 }
 
+// Name and image may be known from the engine's start event before an inspect answered.
 ContainerInfo info_from(const ContainerRef& ref, const ContainerMetadata& meta) {
   ContainerInfo c;
   c.id = ref.id.substr(0, 12);
   c.type = std::string(runtime_name(ref.runtime));
-  if (!meta.known) return c;
   c.name = meta.name;
   c.image = meta.image;
   auto image = split_image_reference(meta.image);
   c.image_repository = image.repository;
   c.image_tag = image.tag;
   c.image_digest = meta.image_digest.empty() ? image.digest : meta.image_digest;
+  if (!meta.known) return c;
   c.privileged = meta.privileged;
   for (const auto& [k, v] : meta.labels) c.labels.emplace_back(k, v);
   return c;
@@ -140,9 +142,14 @@ struct Agent::Impl {
     const ContainerRef& ref = *it->second;
     Known& known = containers[ref.id];
     if (!known.complete) {
-      if (wait_for_metadata && !metadata.peek(ref.id).value_or(ContainerMetadata{}).known) {
+      if (wait_for_metadata) {
         metadata.lookup(ref.id);  // queues the fetch
-        metadata.wait_resolved(ref.id, options.metadata_wait);
+        auto deadline = std::chrono::steady_clock::now() + options.metadata_wait;
+        for (;;) {
+          auto seen = metadata.peek(ref.id);
+          if ((seen && (seen->known || !seen->name.empty())) || std::chrono::steady_clock::now() >= deadline) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
       }
       auto meta = metadata.lookup(ref.id);
       known.info = info_from(ref, meta);

@@ -22,7 +22,7 @@ struct AgentOptions {
   double alert_rate = 100, alert_burst = 1000;  // alerts per second, on average and at once
   std::string engine_socket = "/var/run/docker.sock";
   SensorOptions sensor;
-  std::chrono::milliseconds metadata_wait{300};  // an alert waits this long for a new container's name
+  std::chrono::milliseconds metadata_wait{300};  // an alert waits at most this long for a new container's name
   std::function<void(const std::string&)> log;   // status and warnings; stderr when empty
 };
 

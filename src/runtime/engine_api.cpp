@@ -144,7 +144,10 @@ std::optional<EngineEvent> parse_engine_event(std::string_view line, std::string
   if (event.action.empty()) event.action = string_at(doc, "status");
   if (const json* actor = member(doc, "Actor")) {
     event.id = string_at(*actor, "ID");
-    if (const json* attrs = member(*actor, "Attributes")) event.name = string_at(*attrs, "name");
+    if (const json* attrs = member(*actor, "Attributes")) {
+      event.name = string_at(*attrs, "name");
+      event.image = string_at(*attrs, "image");
+    }
   }
   if (event.id.empty()) event.id = string_at(doc, "id");
   if (!is_container_id(event.id)) return std::nullopt;

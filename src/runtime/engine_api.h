@@ -55,6 +55,7 @@ struct EngineEvent {
   std::string action;  // "start", "die", "destroy" (Docker) / "remove" (podman), "rename", …
   std::string id;      // 64 hex
   std::string name;    // Actor.Attributes.name when present (the new name for rename)
+  std::string image;   // Actor.Attributes.image when present
   int64_t time_ns = 0;
 };
 

@@ -191,7 +191,12 @@ void ContainerMetadataCache::handle_event(const EngineEvent& event) {
     // Fetch before the container's first syscall event asks for it.
     Entry& e = entry_locked(event.id);
     e.state = State::Pending;
+    // The event already names the container and its image: enough for an alert about a container
+    // that is gone before an inspect could answer.
+    if (!event.name.empty()) e.meta.name = event.name;
+    if (!event.image.empty()) e.meta.image = event.image;
     queue_locked(event.id);
+    changed_.notify_all();
   } else if (it == entries_.end()) {
     return;
   } else if (a == "die") {
