@@ -147,6 +147,7 @@ int scan_and_report(const ScanOptions& o, bool image) {
     d.secret_rule_files = o.secret_rules;
     d.yara_rule_paths = o.yara_rules;
     d.clamav_database = o.clamav_db;
+    if (!o.no_cache) d.cache_dir = o.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(o.cache_dir);
     detectors.emplace(d);
   }
   Progress progress;

@@ -94,6 +94,7 @@ Detectors::Detectors(const DetectOptions& options) : impl_(std::make_unique<Impl
   if (options.scanners.secret) {
     SecretInspectorOptions s;
     s.rule_files = options.secret_rule_files;
+    s.cache_dir = options.cache_dir;
     impl_->secrets = std::make_unique<SecretInspector>(s);
   }
   if (options.scanners.malware) {

@@ -3,6 +3,7 @@
 // once, handed to the layer pass as file inspectors, then turned with the image config into
 // findings in the shape every report writer takes.
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct DetectOptions {
   std::vector<std::string> secret_rule_files;  // user rule files added to the built-in secret rules
   std::vector<std::string> yara_rule_paths;    // user YARA files or directories
   std::string clamav_database;                 // empty: ClamAV is not used
+  std::filesystem::path cache_dir;             // compiled rules kept between runs; empty: none
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();  // image age, OS end of life
 };
 

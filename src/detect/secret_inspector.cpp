@@ -35,7 +35,7 @@ void add(std::vector<secret::SecretMatch> found, const std::string& path, std::v
 }  // namespace
 
 SecretInspector::SecretInspector(const SecretInspectorOptions& options)
-    : scanner_(rules_with(options.rule_files)), max_file_(options.max_file) {}
+    : scanner_(rules_with(options.rule_files), {}, options.cache_dir), max_file_(options.max_file) {}
 
 // The sensitive-file checks change with moat's code, so the version stands in for them.
 std::string SecretInspector::fingerprint() const {

@@ -1,6 +1,7 @@
 #pragma once
 // Secrets in the content of every file of every layer: the pattern rules (built-in plus the user's
 // rule files) and the sensitive-file checks (shadow, SSH keys, credential files, histories).
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace moat::detect {
 struct SecretInspectorOptions {
   std::vector<std::string> rule_files;  // user rule files, merged into the built-in rules
   uint64_t max_file = 16ull << 20;      // larger files hold data, not configuration: not scanned
+  std::filesystem::path cache_dir;      // where the compiled rules are kept between runs; empty: none
 };
 
 class SecretInspector : public inventory::FileInspector {

@@ -7,8 +7,10 @@
 #include <mutex>
 #include <new>
 #include <set>
+#include <sstream>
 
 #include "base/error.h"
+#include "base/files.h"
 #include "base/sha256.h"
 #include "secret/compiled_rule.h"
 #include "secret/regex.h"
@@ -97,23 +99,30 @@ struct SecretEngine {
     pool.push_back(scratch);
   }
 
-  void compile() {
+  // Compiling the Hyperscan database is most of a scanner's start-up (about a second for the
+  // built-in rules), so with a cache directory the compiled database and the per-rule windows are
+  // kept there, named by the rules' fingerprint, and read back on the next start. A cache file that
+  // does not load (another Hyperscan version or CPU, a torn write) is simply rebuilt.
+  void compile(const std::filesystem::path& cache_file) {
+    for (const SecretRule& rule : set.rules) {
+      rules.emplace_back(rule);
+      max_pairs = std::max(max_pairs, rules.back().regex().capture_count() + 1);
+    }
+    for (const AllowPattern& allow : set.allow_paths) allow_paths.emplace_back(allow.regex, allow.origin);
+    for (const AllowPattern& allow : set.allow_secrets) allow_secrets.emplace_back(allow.regex, allow.origin);
+    if (set.rules.empty()) return;
+    if (!cache_file.empty() && load_cached(cache_file)) return;
     std::vector<std::string> forms;
     std::vector<unsigned> flags;
     std::vector<unsigned> ids;
     for (size_t i = 0; i < set.rules.size(); ++i) {
       const SecretRule& rule = set.rules[i];
-      rules.emplace_back(rule);
-      max_pairs = std::max(max_pairs, rules.back().regex().capture_count() + 1);
       const HyperscanPlan plan = plan_hyperscan(rule.regex, rule.origin + ": rule " + rule.id);
       window_before.push_back(std::min(plan.max_width.value_or(limits.max_window) + kWindowMargin, limits.max_window));
       forms.push_back(hyperscan_form(rule.regex));
       flags.push_back(plan.flags);
       ids.push_back(static_cast<unsigned>(i));
     }
-    for (const AllowPattern& allow : set.allow_paths) allow_paths.emplace_back(allow.regex, allow.origin);
-    for (const AllowPattern& allow : set.allow_secrets) allow_secrets.emplace_back(allow.regex, allow.origin);
-    if (forms.empty()) return;
     std::vector<const char*> expressions;
     for (const std::string& form : forms) expressions.push_back(form.c_str());
     hs_compile_error_t* error = nullptr;
@@ -129,6 +138,52 @@ struct SecretEngine {
       fail("secret rules", "Hyperscan cannot compile the rule set: " + message);
     }
     if (hs_alloc_scratch(database, &prototype) != HS_SUCCESS) throw std::bad_alloc();
+    if (!cache_file.empty()) store_cached(cache_file);
+  }
+
+  // Cache file: "moat-hs1\n", the rule count and each rule's window as decimal lines, then the
+  // serialized database.
+  bool load_cached(const std::filesystem::path& file) {
+    std::string bytes;
+    try {
+      bytes = read_file(file, 256ull << 20);
+    } catch (const Error&) {
+      return false;
+    }
+    std::istringstream in(bytes);
+    std::string magic;
+    size_t count = 0;
+    if (!std::getline(in, magic) || magic != "moat-hs1" || !(in >> count) || count != set.rules.size()) return false;
+    std::vector<size_t> windows(count);
+    for (size_t& w : windows)
+      if (!(in >> w)) return false;
+    in.get();  // the newline before the database
+    const size_t offset = static_cast<size_t>(in.tellg());
+    if (offset >= bytes.size()) return false;
+    hs_database_t* db = nullptr;
+    if (hs_deserialize_database(bytes.data() + offset, bytes.size() - offset, &db) != HS_SUCCESS) return false;
+    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
+      hs_free_database(db);
+      return false;
+    }
+    database = db;
+    window_before = std::move(windows);
+    return true;
+  }
+
+  void store_cached(const std::filesystem::path& file) const {
+    char* serialized = nullptr;
+    size_t length = 0;
+    if (hs_serialize_database(database, &serialized, &length) != HS_SUCCESS) return;
+    std::string out = "moat-hs1\n" + std::to_string(window_before.size()) + "\n";
+    for (size_t w : window_before) out += std::to_string(w) + "\n";
+    out.append(serialized, length);
+    free(serialized);  // allocated by Hyperscan's default allocator, which is malloc
+    try {  // best effort: a cache that cannot be written only costs time
+      std::filesystem::create_directories(file.parent_path());
+      write_file_atomic(file, out);
+    } catch (const std::exception&) {
+    }
   }
 
   bool allowed_secret(std::string_view secret) const {
@@ -186,11 +241,14 @@ int on_candidate(unsigned int id, unsigned long long, unsigned long long to, uns
 
 }  // namespace
 
-SecretScanner::SecretScanner(RuleSet rules, ScanLimits limits) : engine_(std::make_unique<SecretEngine>()) {
+SecretScanner::SecretScanner(RuleSet rules, ScanLimits limits, const std::filesystem::path& cache_dir)
+    : engine_(std::make_unique<SecretEngine>()) {
   engine_->set = std::move(rules);
   engine_->limits = limits;
-  engine_->compile();
   fingerprint_ = fingerprint_of(engine_->set);
+  // The windows depend on the limits too, so they are part of the name.
+  std::string name = "secret-rules-" + sha256_digest(fingerprint_ + " " + std::to_string(limits.max_window)).substr(7, 32) + ".hs";
+  engine_->compile(cache_dir.empty() ? std::filesystem::path() : cache_dir / name);
 }
 
 SecretScanner::~SecretScanner() = default;

@@ -4,6 +4,7 @@
 // on a bounded window and extracts the secret. Scanning is a function of (path, bytes): no
 // file-system access, and safe from several threads on one scanner.
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,8 +26,10 @@ struct ScanLimits {
 
 class SecretScanner {
  public:
-  // Compiles the rules; throws moat::Error naming the rule for a pattern that does not compile.
-  explicit SecretScanner(RuleSet rules, ScanLimits limits = {});
+  // Compiles the rules; throws moat::Error naming the rule for a pattern that does not compile. With
+  // a cache directory, the compiled database is kept there and reused by later scanners of the
+  // same rules.
+  explicit SecretScanner(RuleSet rules, ScanLimits limits = {}, const std::filesystem::path& cache_dir = {});
   ~SecretScanner();
   SecretScanner(const SecretScanner&) = delete;
   SecretScanner& operator=(const SecretScanner&) = delete;

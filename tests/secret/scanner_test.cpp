@@ -338,3 +338,36 @@ TEST(SecretScanner, CleanDebianRootFileSystemsHaveNoFindings) {
 
 }  // namespace
 }  // namespace moat::secret
+
+namespace moat::secret {
+namespace {
+
+// The compiled database is kept in the cache directory and read back; a damaged file is rebuilt,
+// and every way gives the same findings.
+TEST(SecretScannerCache, CompiledRulesAreReusedAndADamagedCacheIsRebuilt) {
+  test::TempDir dir;
+  const std::string text = "AWS_ACCESS_KEY_ID=AKIAZ7Q3RHKX4LMPT2VN\ntoken = 'ghp_R8kT2vLq9XmN4bWz7Hc3Jd6Fp1Gs5Ya0Ue8Q'\n";
+  auto ids = [&](const SecretScanner& s) {
+    std::vector<std::string> out;
+    for (const auto& m : s.scan("/app/.env", text)) out.push_back(m.rule_id + ":" + std::to_string(m.line));
+    return out;
+  };
+  const SecretScanner fresh(builtin_secret_rules());
+  const auto expected = ids(fresh);
+  ASSERT_EQ(expected.size(), 2u);
+  const SecretScanner first(builtin_secret_rules(), {}, dir.path());
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  const SecretScanner cached(builtin_secret_rules(), {}, dir.path());
+  EXPECT_EQ(ids(first), expected);
+  EXPECT_EQ(ids(cached), expected);
+  std::string bytes = read_file(files[0], 256 << 20);
+  write_file_atomic(files[0], bytes.substr(0, bytes.size() / 2));  // torn
+  const SecretScanner rebuilt(builtin_secret_rules(), {}, dir.path());
+  EXPECT_EQ(ids(rebuilt), expected);
+  EXPECT_EQ(read_file(files[0], 256 << 20).size(), bytes.size());
+}
+
+}  // namespace
+}  // namespace moat::secret
