@@ -1,7 +1,10 @@
 #include "runtime/container_resolver.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <system_error>
 #include <vector>
@@ -125,9 +128,38 @@ size_t CgroupPathResolver::rescan_locked() {
   return paths_.size();
 }
 
+// A cgroup v2 id is its kernfs node id, which is also the file handle cgroupfs hands out
+// (FILEID_KERNFS): the kernel opens the directory for us, without a walk, even for a cgroup created
+// a microsecond ago. Needs CAP_DAC_READ_SEARCH; without it the walk below still answers.
+std::optional<std::string> CgroupPathResolver::path_by_handle(uint64_t cgroup_id) const {
+  if (options_.mount_point.empty()) return std::nullopt;
+  int mount_fd = ::open(options_.mount_point.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (mount_fd < 0) return std::nullopt;
+  alignas(file_handle) unsigned char buffer[sizeof(file_handle) + sizeof(uint64_t)] = {};
+  auto* handle = reinterpret_cast<file_handle*>(buffer);
+  handle->handle_bytes = sizeof(uint64_t);
+  handle->handle_type = 0xfe;  // FILEID_KERNFS
+  std::memcpy(buffer + sizeof(file_handle), &cgroup_id, sizeof cgroup_id);
+  int fd = ::open_by_handle_at(mount_fd, handle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ::close(mount_fd);
+  if (fd < 0) return std::nullopt;
+  std::error_code ec;
+  std::filesystem::path where = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+  ::close(fd);
+  const std::filesystem::path top(options_.mount_point);
+  if (ec) return std::nullopt;
+  auto relative = where.lexically_relative(top);
+  if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+  return hierarchy_path(options_.mount_root, relative);
+}
+
 std::optional<std::string> CgroupPathResolver::path_of(uint64_t cgroup_id) {
   std::lock_guard lock(mutex_);
   if (auto it = paths_.find(cgroup_id); it != paths_.end()) return it->second;
+  if (auto path = path_by_handle(cgroup_id)) {
+    if (paths_.size() < options_.max_directories) paths_.emplace(cgroup_id, *path);
+    return path;
+  }
   auto now = std::chrono::steady_clock::now();
   if (scanned_ && now - last_scan_ < options_.min_rescan_interval) return std::nullopt;
   rescan_locked();

@@ -53,6 +53,7 @@ class CgroupPathResolver {
 
  private:
   size_t rescan_locked();
+  std::optional<std::string> path_by_handle(uint64_t cgroup_id) const;
 
   CgroupResolverOptions options_;
   std::mutex mutex_;

@@ -160,5 +160,23 @@ TEST(ContainerResolver, RealCgroupV2Directory) {
   EXPECT_EQ(by_proc, docker);
 }
 
+// A cgroup made after the last walk is found at once, by its id as a kernfs file handle, without
+// waiting for the rate-limited rescan.
+TEST(CgroupResolver, NewCgroupIsFoundByHandleBeforeAnyRescan) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (CAP_DAC_READ_SEARCH for open_by_handle_at, and to create a cgroup)";
+  CgroupResolverOptions options;
+  options.min_rescan_interval = std::chrono::hours(1);
+  CgroupPathResolver resolver(options);
+  if (resolver.mount_point().empty()) GTEST_SKIP() << "no cgroup v2 hierarchy is mounted";
+  resolver.rescan();  // the only walk this test allows
+  fs::path dir = fs::path(resolver.mount_point()) / ("moat-handle-" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::create_directory(dir, ec);
+  if (ec) GTEST_SKIP() << "cannot create a cgroup under " << resolver.mount_point() << ": " << ec.message();
+  auto path = resolver.path_of(inode_of(dir));
+  ::rmdir(dir.c_str());
+  EXPECT_EQ(path, "/moat-handle-" + std::to_string(::getpid()));
+}
+
 }  // namespace
 }  // namespace moat::runtime
