@@ -161,6 +161,8 @@ std::optional<ContainerMetadata> engine_inspect_container(const std::string& soc
   std::string target = std::string(kEngineApiPrefix) + "/containers/" + url_escape(id) + "/json";
   HttpResponse response = unix_http_get(socket_path, target, timeout);
   if (response.status == 404) return std::nullopt;
+  // podman 4.3 answers 500 "no such container" for a container removed while the request ran.
+  if (response.status == 500 && response.body.find("no such container") != std::string::npos) return std::nullopt;
   if (response.status != 200)
     fail(socket_path, "GET " + target + ": HTTP " + std::to_string(response.status) + " " + quoted_excerpt(response.body));
   ContainerMetadata meta = parse_container_inspect(response.body, socket_path + " GET " + target);

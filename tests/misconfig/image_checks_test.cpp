@@ -339,8 +339,12 @@ TEST(ImageChecksFixtures, RealImageConfigs) {
     json manifest = read_json(blob(index["manifests"][0]["digest"].get<std::string>()));
     return read_json(blob(manifest["config"]["digest"].get<std::string>()));
   };
+  // The layers' digests change whenever debootstrap is run again; the rest is the fixture's own.
   json bookworm = config_of("bookworm");
-  EXPECT_EQ(bookworm, json::parse(kBookwormConfig));
+  json embedded = json::parse(kBookwormConfig);
+  bookworm.erase("rootfs");
+  embedded.erase("rootfs");
+  EXPECT_EQ(bookworm, embedded);
   struct Expect {
     const char* image;
     std::multiset<std::string> rules;
@@ -349,16 +353,18 @@ TEST(ImageChecksFixtures, RealImageConfigs) {
       {"bookworm", {"MOAT-IMG-001", "MOAT-IMG-008"}},
       {"bullseye", {"MOAT-IMG-008"}},             // User nobody, ports 5000/5001
       {"node-app", {"MOAT-IMG-008"}},             // User 1000:1000, port 3000
-      {"big", {"MOAT-IMG-001", "MOAT-IMG-008"}},  // no User at all
+      // No User at all, port 22, two secrets in Env, a remote ADD and curl | sh in its history.
+      {"planted",
+       {"MOAT-IMG-001", "MOAT-IMG-002", "MOAT-IMG-004", "MOAT-IMG-004", "MOAT-IMG-005", "MOAT-IMG-006", "MOAT-IMG-008"}},
   };
   for (const auto& e : expected) {
     auto found = check(config_of(e.image));
     EXPECT_EQ(ids(found), e.rules) << e.image;
   }
-  auto big = check(config_of("big"));
-  auto big_root = with_id(big, "MOAT-IMG-001");
-  ASSERT_EQ(big_root.size(), 1u);
-  EXPECT_EQ(big_root[0]->message, "the image sets no user and runs as root");
+  auto planted = check(config_of("planted"));
+  auto planted_root = with_id(planted, "MOAT-IMG-001");
+  ASSERT_EQ(planted_root.size(), 1u);
+  EXPECT_EQ(planted_root[0]->message, "the image sets no user and runs as root");
 }
 
 }  // namespace
