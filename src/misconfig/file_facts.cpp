@@ -188,9 +188,9 @@ std::vector<ConfigFinding> summarize_file_facts(const std::vector<std::pair<std:
   // rule id -> path -> detail; ordered so output is stable whatever order the walk had.
   std::map<std::string, std::map<std::string, std::string>> by_rule;
   for (const auto& [path, fact] : visible) {
-    bool known =
-        std::any_of(image_rules().begin(), image_rules().end(), [&](const Rule& r) { return r.id == fact.rule_id; });
-    if (known) by_rule[fact.rule_id].emplace(normalize(path), fact.detail);
+    const std::string& id = fact.rule_id;  // clang 14 cannot capture a structured binding
+    bool known = std::any_of(image_rules().begin(), image_rules().end(), [&](const Rule& r) { return r.id == id; });
+    if (known) by_rule[id].emplace(normalize(path), fact.detail);
   }
   std::vector<ConfigFinding> out;
   for (const auto& [rule_id, files] : by_rule) {

@@ -103,7 +103,8 @@ TEST(DetectScan, GatingAndFormats) {
   // --severity applies to detections as to vulnerabilities.
   auto r = run_moat("image --no-cache --scanners secret --severity CRITICAL -f json " + image);
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const auto& f : json::parse(r.out)["detections"]["findings"]) EXPECT_EQ(f["level"], "CRITICAL") << f.dump();
+  const json doc = json::parse(r.out);
+  for (const auto& f : doc["detections"]["findings"]) EXPECT_EQ(f["level"], "CRITICAL") << f.dump();
   auto sarif = run_moat("image --no-cache --scanners secret,malware,config -f sarif " + image);
   ASSERT_EQ(sarif.status, 0) << sarif.err;
   auto log = json::parse(sarif.out);

@@ -236,7 +236,7 @@ TEST(SecretScanner, BinaryContentIsSkipped) {
   std::string elf(
       "\x7f"
       "ELF\x02\x01\x01\0\0\0\0\0",
-      16);
+      12);
   elf += "ghp_R2d4F6h8J0k2L4m6N8p0Q2s4T6v8W0x2Y4z6";
   EXPECT_TRUE(looks_binary(elf));
   EXPECT_FALSE(looks_binary("plain text\n"));
