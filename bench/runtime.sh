@@ -42,12 +42,24 @@ stop_agent() {
   agent_pid=
 }
 
-# median of $runs runs of the workload
+# median of $runs runs of the workload: "WALL CPU", each the median of its own column
 median() {
-  local times=()
-  for ((i = 0; i < runs; i++)); do times+=("$("$workload" "$@")"); done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+  local walls=() cpus=() w c
+  for ((i = 0; i < runs; i++)); do
+    read -r w c < <("$workload" "$@")
+    walls+=("$w")
+    cpus+=("$c")
+  done
+  local mid=$(((runs + 1) / 2))
+  echo "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p") $(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")"
 }
+
+# Nanoseconds the kernel has spent so far in the eBPF programs loaded after program id $1 (the
+# agent's; kernel.bpf_stats_enabled must be on): the sensor's own cost, free of whatever else runs
+# on the machine.
+last_prog_id() { bpftool prog show -j | jq 'map(.id) | max // 0'; }
+bpf_ns() { bpftool prog show -j | jq --argjson after "$1" '[.[] | select(.id > $after) | .run_time_ns // 0] | add // 0'; }
+pct() { echo "($2 - $1) * 100 / $1" | bc -l; }
 
 # sysdig 0.29 (Debian) captures through its kernel module or a BPF probe built for the running
 # kernel; say plainly when neither is possible here.
@@ -59,13 +71,20 @@ elif ! timeout 5 sysdig -n 1 >/dev/null 2>"$work/sysdig.err"; then
 fi
 
 echo "$(nproc) cores, kernel $(uname -r), ${runs} runs each (median), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %10s %12s %9s %12s\n' workload "no agent" "moat agent" overhead sysdig
+echo "wall = elapsed time; cpu = the workload's user+system time (with its children), which holds the"
+echo "sensor's in-kernel cost; bpf/op = time in the agent's eBPF programs per operation (bpf_stats)"
+printf '%-16s %9s %9s %8s %9s %9s %8s %8s %10s\n' workload "wall" "+agent" overhead "cpu" "+agent" overhead "bpf/op" sysdig
+stats_was=$(sysctl -n kernel.bpf_stats_enabled)
+sysctl -qw kernel.bpf_stats_enabled=1
 for w in "exec 2000" "open 1000000" "openr 1000000" "connect 20000"; do
   # shellcheck disable=SC2086
-  base=$(median $w)
+  read -r base_wall base_cpu < <(median $w)
+  ids_before=$(last_prog_id)
   start_agent
+  before=$(bpf_ns "$ids_before")
   # shellcheck disable=SC2086
-  with=$(median $w)
+  read -r wall cpu < <(median $w)
+  per_op=$(echo "($(bpf_ns "$ids_before") - $before) / ($runs * ${w#* })" | bc)
   stop_agent
   sys="n/a"
   if [[ -z $sysdig_reason ]]; then
@@ -73,12 +92,14 @@ for w in "exec 2000" "open 1000000" "openr 1000000" "connect 20000"; do
     sd=$!
     sleep 2
     # shellcheck disable=SC2086
-    sys=$(median $w)
+    sys=$(median $w | cut -d' ' -f1)
     kill "$sd"
     wait "$sd" || true
   fi
-  printf '%-34s %9.3fs %11.3fs %8.1f%% %12s\n' "$w" "$base" "$with" "$(echo "($with - $base) * 100 / $base" | bc -l)" "$sys"
+  printf '%-16s %8.3fs %8.3fs %7.1f%% %8.3fs %8.3fs %7.1f%% %6sns %10s\n' "$w" "$base_wall" "$wall" \
+    "$(pct "$base_wall" "$wall")" "$base_cpu" "$cpu" "$(pct "$base_cpu" "$cpu")" "$per_op" "$sys"
 done
+sysctl -qw kernel.bpf_stats_enabled="$stats_was"
 [[ -n $sysdig_reason ]] && echo "sysdig: $sysdig_reason"
 
 echo

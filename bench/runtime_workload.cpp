@@ -1,10 +1,13 @@
-// Workloads for bench/runtime.sh, each printing its wall time in seconds:
+// Workloads for bench/runtime.sh, each printing its wall time and its CPU time (user + system, its
+// own and its children's) in seconds. The CPU time holds what the sensor's programs cost inside
+// the workload's syscalls and is less disturbed than the wall time by whatever else the machine runs.
 //   bench_runtime_workload exec N        N fork+exec of /bin/true, one after another
 //   bench_runtime_workload open N        N open(O_WRONLY|O_CREAT|O_TRUNC)+close: opens the agent reports
 //   bench_runtime_workload openr N       N read-only open+close of a file outside the watched prefixes
 //   bench_runtime_workload connect N     N TCP connects to a listener on 127.0.0.1, accepted and closed
 //   bench_runtime_workload rate R S      write opens at R per second for S seconds (paced every ms)
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -19,6 +22,13 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double cpu_seconds(int who) {
+  rusage u{};
+  ::getrusage(who, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
 
 void exec_loop(long n) {
   for (long i = 0; i < n; ++i) {
@@ -101,7 +111,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;
   }
-  std::printf("%.3f\n", std::chrono::duration<double>(Clock::now() - start).count());
+  double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("%.3f %.3f\n", wall, cpu_seconds(RUSAGE_SELF) + cpu_seconds(RUSAGE_CHILDREN));
   ::unlink(file.c_str());
   ::rmdir(dir);
   return 0;
