@@ -35,7 +35,11 @@ enum class EventType : uint8_t {
   Symlink,     // symlink/symlinkat; path = link, path2 = target
   Link,        // link/linkat; path = new, path2 = old
   Mkdir,
+  Socket,      // socket() of a family other than unix/inet/inet6; family = domain, flags = type, mode = protocol
+  Dup,         // dup/dup2/dup3 of a socket; ret = the new descriptor, network fields = the socket's
 };
+// New types go at the end, and this names the last one: the rule engine indexes rules by type.
+constexpr int kEventTypeCount = static_cast<int>(EventType::Dup) + 1;
 
 struct Event {
   EventType type = EventType::Exec;
@@ -67,7 +71,7 @@ struct Event {
   uint32_t arg_uid = UINT32_MAX, arg_gid = UINT32_MAX;
   int32_t arg_pid = 0;
 
-  // Network (Connect/Accept/Bind/Listen).
+  // Network (Connect/Accept/Bind/Listen/Dup; family alone for Socket).
   uint16_t family = 0;     // AF_INET, AF_INET6, AF_UNIX
   uint8_t l4proto = 0;     // IPPROTO_TCP/UDP, 0 unknown
   std::string src_addr, dst_addr;  // text form; unix socket path in dst_addr

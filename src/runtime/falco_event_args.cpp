@@ -127,6 +127,22 @@ static const char* ptrace_request_name(uint64_t r) {
   }
 }
 
+// Socket families by number, as Falco names them in socket's domain argument.
+static const char* socket_family_name(uint64_t family) {
+  switch (family) {
+    case 1: return "AF_UNIX";
+    case 2: return "AF_INET";
+    case 10: return "AF_INET6";
+    case 16: return "AF_NETLINK";
+    case 17: return "AF_PACKET";
+    case 31: return "AF_BLUETOOTH";
+    case 38: return "AF_ALG";
+    case 40: return "AF_VSOCK";
+    case 44: return "AF_XDP";
+    default: return nullptr;
+  }
+}
+
 constexpr const char* kBpfCmds[] = {
     "BPF_MAP_CREATE",        "BPF_MAP_LOOKUP_ELEM",
     "BPF_MAP_UPDATE_ELEM",   "BPF_MAP_DELETE_ELEM",
@@ -237,10 +253,12 @@ std::string_view event_proc_exe(const Event& ev) {
 }
 
 bool is_net(EventType t) {
-  return t == EventType::Connect || t == EventType::Accept || t == EventType::Bind || t == EventType::Listen;
+  return t == EventType::Connect || t == EventType::Accept || t == EventType::Bind || t == EventType::Listen ||
+         t == EventType::Dup;
 }
 bool is_ip_event(const Event& ev) { return is_net(ev.type) && (ev.family == AF_INET || ev.family == AF_INET6); }
-bool is_server_side(const Event& ev) { return ev.type != EventType::Connect; }
+// A duplicated socket is read as the connecting end (see sensor_decode).
+bool is_server_side(const Event& ev) { return ev.type != EventType::Connect && ev.type != EventType::Dup; }
 
 // Client and server ends of a connection. Convention shared with the sensor: src_* is the client
 // (the connecting side), dst_* the server; Bind/Listen carry their local address in src_*.
@@ -435,8 +453,20 @@ bool event_arg(const Event& ev, std::string_view name, std::string& buf, std::st
         return str(out, buf);
       }
       return false;
+    case EventType::Socket:
+      if (name == "domain") {
+        if (const char* n = socket_family_name(ev.family)) return str(out, n);
+        append_int(buf, ev.family);
+        return str(out, buf);
+      }
+      if (name == "type" || name == "proto") {
+        append_int(buf, name == "type" ? static_cast<int64_t>(ev.flags) : ev.mode);
+        return str(out, buf);
+      }
+      return false;
     case EventType::Connect:
     case EventType::Accept:
+    case EventType::Dup:
       if (name == "tuple") return fd_name(ev, buf, out);
       if (name == "addr") return str(out, ev.dst_addr);
       if (name == "fd") {
@@ -457,7 +487,7 @@ bool event_arg(const Event& ev, std::string_view name, std::string& buf, std::st
 
 // evt.rawarg.<name>: numeric arguments as numbers.
 bool event_rawarg(const Event& ev, std::string_view name, int64_t& out) {
-  if (name == "res" || name == "res_or_fd" || (name == "fd" && (ev.type == EventType::Open || is_net(ev.type))))
+  if (name == "res" || name == "res_or_fd" || (name == "fd" && (ev.type == EventType::Open || ev.type == EventType::Socket || is_net(ev.type))))
     return num(out, ev.ret);
   if (name == "flags" || name == "request" || name == "cmd" || name == "nstype")
     return num(out, static_cast<int64_t>(ev.flags));
@@ -495,6 +525,8 @@ const std::vector<std::string_view>& event_params(EventType t) {
       {static_cast<int>(EventType::Symlink), {"res", "target", "linkpath"}},
       {static_cast<int>(EventType::Link), {"res", "oldpath", "newpath"}},
       {static_cast<int>(EventType::Mkdir), {"res", "path", "mode"}},
+      {static_cast<int>(EventType::Socket), {"fd", "domain", "type", "proto"}},
+      {static_cast<int>(EventType::Dup), {"res", "tuple"}},
   };
   auto it = table.find(static_cast<int>(t));
   return it == table.end() ? kEmpty : it->second;

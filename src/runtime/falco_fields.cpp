@@ -1146,6 +1146,10 @@ TypeMask types_for_syscall(std::string_view name) {
       {"accept4", EventType::Accept},
       {"bind", EventType::Bind},
       {"listen", EventType::Listen},
+      {"socket", EventType::Socket},
+      {"dup", EventType::Dup},
+      {"dup2", EventType::Dup},
+      {"dup3", EventType::Dup},
       {"setuid", EventType::SetUid},
       {"setreuid", EventType::SetUid},
       {"setresuid", EventType::SetUid},
@@ -1228,6 +1232,10 @@ std::string_view syscall_name(EventType t) {
       return "linkat";
     case EventType::Mkdir:
       return "mkdirat";
+    case EventType::Socket:
+      return "socket";
+    case EventType::Dup:
+      return "dup2";  // dup and dup3 too: the sensor does not tell them apart
   }
   return "unknown";
 }

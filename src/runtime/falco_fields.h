@@ -112,7 +112,6 @@ BoundField bind_field(const FieldRef& ref, const std::string& where);
 
 // Falco's evt.type names and our event types: a bit set over EventType.
 using TypeMask = uint64_t;
-constexpr int kEventTypeCount = static_cast<int>(EventType::Mkdir) + 1;
 constexpr TypeMask kAllTypes = (TypeMask{1} << kEventTypeCount) - 1;
 inline TypeMask type_bit(EventType t) { return TypeMask{1} << static_cast<int>(t); }
 // The event types a Falco syscall name stands for (execveat -> Exec); 0 for syscalls we never see.

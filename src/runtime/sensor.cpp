@@ -32,7 +32,8 @@ namespace {
 
 static_assert(MNR_openat == SYS_openat && MNR_connect == SYS_connect && MNR_setresuid == SYS_setresuid &&
                   MNR_memfd_create == SYS_memfd_create && MNR_bpf == SYS_bpf && MNR_renameat2 == SYS_renameat2 &&
-                  MNR_openat2 == SYS_openat2 && MNR_umount2 == SYS_umount2 && MNR_finit_module == SYS_finit_module,
+                  MNR_openat2 == SYS_openat2 && MNR_umount2 == SYS_umount2 && MNR_finit_module == SYS_finit_module &&
+                  MNR_socket == SYS_socket && MNR_dup == SYS_dup && MNR_dup2 == SYS_dup2 && MNR_dup3 == SYS_dup3,
               "sensor_syscalls.h is for x86_64");
 static_assert(kGroupProcess == MW_GROUP_PROCESS && kGroupFile == MW_GROUP_FILE && kGroupNetwork == MW_GROUP_NETWORK &&
               kGroupPrivilege == MW_GROUP_PRIVILEGE);
@@ -61,7 +62,9 @@ constexpr Hook kHooks[] = {
     {"link", kGroupFile, ExitProg::File2},         {"linkat", kGroupFile, ExitProg::File2},
     {"connect", kGroupNetwork, ExitProg::Net},     {"accept", kGroupNetwork, ExitProg::Net},
     {"accept4", kGroupNetwork, ExitProg::Net},     {"bind", kGroupNetwork, ExitProg::Net},
-    {"listen", kGroupNetwork, ExitProg::Net},      {"mount", kGroupPrivilege, ExitProg::File2},
+    {"listen", kGroupNetwork, ExitProg::Net},      {"socket", kGroupNetwork, ExitProg::Net},
+    {"dup", kGroupNetwork, ExitProg::Net},         {"dup2", kGroupNetwork, ExitProg::Net},
+    {"dup3", kGroupNetwork, ExitProg::Net},        {"mount", kGroupPrivilege, ExitProg::File2},
     {"umount", kGroupPrivilege, ExitProg::Priv},  // umount2's tracepoint carries the kernel's name
     {"setuid", kGroupPrivilege, ExitProg::Priv},   {"setgid", kGroupPrivilege, ExitProg::Priv},
     {"setreuid", kGroupPrivilege, ExitProg::Priv}, {"setregid", kGroupPrivilege, ExitProg::Priv},

@@ -49,6 +49,8 @@ EventType event_type(uint8_t kind) {
     case MW_SYMLINK: return EventType::Symlink;
     case MW_LINK: return EventType::Link;
     case MW_MKDIR: return EventType::Mkdir;
+    case MW_SOCKET: return EventType::Socket;
+    case MW_DUP: return EventType::Dup;
     default: fail(kInput, "unknown event kind " + std::to_string(kind));
   }
 }
@@ -169,12 +171,15 @@ Event decode_event(std::span<const uint8_t> record, int64_t boot_to_realtime_ns)
     case EventType::Connect:
     case EventType::Accept:
     case EventType::Bind:
-    case EventType::Listen: {
+    case EventType::Listen:
+    case EventType::Dup: {
       // Falco's tuple: src = the client side, dst = the server side.
       Endpoint given = (h.bits & MW_BIT_SLOT0_RAW) ? parse_sockaddr(slots[0]) : Endpoint{};
       Endpoint local = sock_endpoint(h, true), remote = sock_endpoint(h, false);
       Endpoint src, dst;
-      if (e.type == EventType::Connect) {
+      // Which end of a duplicated socket connected is not known; a shell put on a connection is
+      // usually a reverse shell, the connecting end, so it is read as a connect.
+      if (e.type == EventType::Connect || e.type == EventType::Dup) {
         src = local;
         dst = given.family ? given : remote;
       } else if (e.type == EventType::Accept) {
@@ -191,6 +196,9 @@ Event decode_event(std::span<const uint8_t> record, int64_t boot_to_realtime_ns)
       e.dst_port = dst.port;
       break;
     }
+    case EventType::Socket:
+      e.family = h.family;
+      break;
     case EventType::MemfdCreate:
     case EventType::InitModule:
       e.path = slot_string(slots[0]);

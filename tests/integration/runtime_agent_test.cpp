@@ -251,8 +251,11 @@ TEST_F(RuntimeAgent, UpstreamFalcoRulesFireOnTheBehaviourTheyDescribe) {
   // podman exec starts directly may still have.
   exec(name("attack"), "sh -c 'python3 /opt/t/fileless.py; true'");
   exec(name("attack"), "find / -maxdepth 2 -name id_rsa");
+  exec(name("attack"), "bash /opt/t/reverse_shell.sh");
+  exec(name("attack"), "python3 /opt/t/packet_socket.py");
   for (const char* rule : {"Run shell untrusted", "Drop and execute new binary in container", "Read sensitive file untrusted",
-                           "Fileless execution via memfd_create", "Search Private Keys or Passwords"})
+                           "Fileless execution via memfd_create", "Search Private Keys or Passwords",
+                           "Redirect STDOUT/STDIN to Network Connection in Container", "Packet socket created in container"})
     EXPECT_FALSE(agent.wait_alert(rule, attack).is_null()) << rule << "\nlog:\n" << agent.log() << dump(agent.alerts());
   for (const auto& a : agent.alerts())
     EXPECT_NE(a["output_fields"].value("container.id", ""), benign.substr(0, 12)) << "benign workload fired: " << a.dump();

@@ -213,6 +213,47 @@ TEST_F(FalcoUpstream, PtraceAttachedToProcess) {
   EXPECT_FALSE(has(fired(ev, on_host()), "PTRACE attached to process"));
 }
 
+TEST_F(FalcoUpstream, PacketSocketCreatedInContainer) {
+  Event ev;
+  ev.type = EventType::Socket;
+  ev.pid = 100;
+  ev.ppid = 50;
+  ev.comm = "arpspoof";
+  ev.exe = "/usr/sbin/arpspoof";
+  ev.family = 17;  // AF_PACKET
+  ev.flags = 3;    // SOCK_RAW
+  ev.ret = 3;
+  EXPECT_TRUE(has(fired(ev, in_container()), "Packet socket created in container"));
+  EXPECT_FALSE(has(fired(ev, on_host()), "Packet socket created in container"));
+  ev.family = 16;  // AF_NETLINK
+  EXPECT_FALSE(has(fired(ev, in_container()), "Packet socket created in container"));
+}
+
+TEST_F(FalcoUpstream, RedirectStdoutStdinToNetworkConnectionInContainer) {
+  Event ev;
+  ev.type = EventType::Dup;
+  ev.pid = 100;
+  ev.ppid = 50;
+  ev.comm = "bash";
+  ev.exe = "/usr/bin/bash";
+  ev.family = 2;  // AF_INET
+  ev.l4proto = 6;
+  ev.src_addr = "10.1.0.7";
+  ev.src_port = 40000;
+  ev.dst_addr = "203.0.113.9";
+  ev.dst_port = 4444;
+  ev.ret = 1;  // the socket is now stdout
+  const std::string rule = "Redirect STDOUT/STDIN to Network Connection in Container";
+  EXPECT_TRUE(has(fired(ev, in_container()), rule));
+  EXPECT_FALSE(has(fired(ev, on_host()), rule));
+  Event other_fd = ev;
+  other_fd.ret = 7;
+  EXPECT_FALSE(has(fired(other_fd, in_container()), rule));
+  Event unix_socket = ev;
+  unix_socket.family = 1;  // AF_UNIX
+  EXPECT_FALSE(has(fired(unix_socket, in_container()), rule));
+}
+
 TEST_F(FalcoUpstream, AlertJsonHasFalcoShape) {
   Event ev = exec_event("/bin/bash", {"bash", "-i"}, 200, 50);
   ev.tty = true;

@@ -550,6 +550,36 @@ TEST_F(LiveSensor, UnixSocketConnect) {
   EXPECT_EQ(ev->family, AF_UNIX);
 }
 
+TEST_F(LiveSensor, PacketSocketsAndSocketsPutOnOtherDescriptors) {
+  auto sensor = start(kGroupNetwork);
+  int packet = socket(AF_PACKET, SOCK_RAW, 0);  // root: allowed; a failed one would be reported too
+  int inet = socket(AF_INET, SOCK_DGRAM, 0);     // an IP socket is left to connect/bind/accept
+  Listener l = listen_on(AF_INET, "127.0.0.1");
+  ASSERT_GE(l.fd, 0);
+  int c = connect_to(AF_INET, "127.0.0.1", l.port);
+  ASSERT_GE(c, 0);
+  int file = open("/dev/null", O_RDONLY);
+  ASSERT_EQ(dup2(file, 100), 100);  // a file: not reported
+  ASSERT_EQ(dup2(c, 101), 101);     // a connected socket: reported, as a shell's stdout would be
+  for (int fd : {packet, inet, l.fd, c, file, 100, 101}) close(fd);
+
+  auto sock = wait_for(*sensor, [&](const Event& e) { return e.type == EventType::Socket && e.pid == getpid(); });
+  ASSERT_TRUE(sock);
+  EXPECT_EQ(sock->family, AF_PACKET);
+  EXPECT_EQ(sock->flags, static_cast<uint64_t>(SOCK_RAW));
+  EXPECT_EQ(sock->ret, packet);
+  auto dup = wait_for(*sensor, [&](const Event& e) { return e.type == EventType::Dup && e.pid == getpid(); });
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->ret, 101);
+  EXPECT_EQ(dup->family, AF_INET);
+  EXPECT_EQ(dup->dst_addr, "127.0.0.1");
+  EXPECT_EQ(dup->dst_port, l.port);
+  EXPECT_FALSE(wait_for(*sensor, [&](const Event& e) {
+    return e.pid == getpid() && ((e.type == EventType::Socket && e.family != AF_PACKET) ||
+                                 (e.type == EventType::Dup && e.ret != 101));
+  }));
+}
+
 TEST_F(LiveSensor, SetuidAndUnshareInAChild) {
   auto sensor = start(kGroupPrivilege);
   pid_t child = run_child([] { return setuid(65534) == 0 ? 0 : 1; });

@@ -32,6 +32,7 @@ char LICENSE[] SEC("license") = "GPL"; /* bpf_probe_read_* and ringbuf helpers a
 #define O_RDWR 02
 #define O_CREAT 0100
 #define O_TRUNC 01000
+#define AF_UNIX 1
 #define AF_INET 2
 #define AF_INET6 10
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -83,13 +84,16 @@ struct {
   __type(value, struct pathbuf);
 } path_map SEC(".maps");
 
-/* LRU: a thread that dies inside a watched syscall never reaches its exit; its entry ages out. */
+/* Each thread's own storage, not a map keyed by thread id: no lock and no LRU list on the path of
+ * every watched syscall, and a thread that dies inside a call takes its entry with it. */
 struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct stash);
 } stash_map SEC(".maps");
+
+#define NO_STASH (-1) /* stash.nr of a thread with no syscall in flight */
 
 static __always_inline struct moat_wire_config *get_config(void) {
   __u32 zero = 0;
@@ -130,21 +134,25 @@ static __always_inline void fill_header(struct moat_wire_hdr *h, __u8 kind) {
   h->arg_gid = 0xffffffff;
   bpf_get_current_comm(h->comm, sizeof(h->comm));
 
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-  const struct cred *cred = BPF_CORE_READ(task, cred);
-  h->euid = BPF_CORE_READ(cred, euid.val);
-  h->egid = BPF_CORE_READ(cred, egid.val);
-  /* kernel_cap_t is one u64 since 6.3 and two u32 before: the same 8 bytes either way */
-  bpf_core_read(&h->cap_effective, 8, &cred->cap_effective);
-  bpf_core_read(&h->cap_permitted, 8, &cred->cap_permitted);
-  bpf_core_read(&h->cap_inheritable, 8, &cred->cap_inheritable);
-  h->loginuid = BPF_CORE_READ(task, loginuid.val);
-  h->ppid = BPF_CORE_READ(task, real_parent, tgid);
-  if (BPF_CORE_READ(task, signal, tty)) h->bits |= MW_BIT_TTY;
+  /* A BTF pointer: its fields are plain loads, not one helper call each, on every event. */
+  struct task_struct *task = bpf_get_current_task_btf();
+  const struct cred *cred = task->cred;
+  h->euid = cred->euid.val;
+  h->egid = cred->egid.val;
+  /* kernel_cap_t is one u64 since 6.3 and two u32 before: 8 bytes either way, and struct cred
+   * has kept the three sets side by side (inheritable, permitted, effective), read at once. */
+  __u64 caps[3];
+  bpf_core_read(caps, sizeof(caps), &cred->cap_inheritable);
+  h->cap_inheritable = caps[0];
+  h->cap_permitted = caps[1];
+  h->cap_effective = caps[2];
+  h->loginuid = task->loginuid.val;
+  h->ppid = task->real_parent->tgid;
+  if (task->signal->tty) h->bits |= MW_BIT_TTY;
 
   /* The pid namespace the task lives in is the one at its pid's deepest level. */
-  struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
-  unsigned int level = BPF_CORE_READ(pid, level);
+  struct pid *pid = task->group_leader->thread_pid;
+  unsigned int level = pid->level;
   struct upid up = {};
   bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
   h->vpid = up.nr;
@@ -268,11 +276,14 @@ static __always_inline __u32 put_fd_path(struct moat_wire_hdr *h, __u32 end, int
   return put_kpath(h, end, slot, &f->f_path);
 }
 
+static __always_inline int is_socket(struct file *f) {
+  return f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
+}
+
 /* Fills the socket fields (local = s*, remote = d*) from a socket descriptor. */
 static __always_inline void put_sock(struct moat_wire_hdr *h, long fd) {
   struct file *f = fd_file(fd);
-  if (!f) return;
-  if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK) return;
+  if (!is_socket(f)) return;
   struct socket *sock = BPF_CORE_READ(f, private_data);
   struct sock *sk = BPF_CORE_READ(sock, sk);
   if (!sk) return;
@@ -399,16 +410,16 @@ static __always_inline int prefix_match(struct moat_wire_config *cfg, const char
 
 /* True for a read-only open of an absolute path outside every prefix: the exit would drop it, so
  * the enter need not stash it. This is the commonest open there is (libraries, locale files). */
-static __always_inline int unwanted_read_open(struct moat_wire_config *cfg, struct stash *st) {
+static __always_inline int unwanted_read_open(struct moat_wire_config *cfg, int nr, const __u64 *args) {
   const char *upath;
   __u64 flags;
-  switch (st->nr) {
-    case MNR_open: upath = (const char *)st->args[0]; flags = st->args[1]; break;
-    case MNR_openat: upath = (const char *)st->args[1]; flags = st->args[2]; break;
+  switch (nr) {
+    case MNR_open: upath = (const char *)args[0]; flags = args[1]; break;
+    case MNR_openat: upath = (const char *)args[1]; flags = args[2]; break;
     case MNR_openat2: {
       struct open_how how = {};
-      bpf_probe_read_user(&how, sizeof(how), (void *)st->args[2]);
-      upath = (const char *)st->args[1];
+      bpf_probe_read_user(&how, sizeof(how), (void *)args[2]);
+      upath = (const char *)args[1];
       flags = how.flags;
       break;
     }
@@ -421,43 +432,54 @@ static __always_inline int unwanted_read_open(struct moat_wire_config *cfg, stru
   return !prefix_match(cfg, pb->b);
 }
 
-/* The ctx of every syscalls/sys_enter_* tracepoint: common header, nr, then six 8-byte args. */
+/* True for socket() of the unix and IP families: every program makes them, and what they are used
+ * for is reported by connect, bind, listen and accept. The other families (packet, netlink, ...)
+ * are rare and telling. */
+static __always_inline int unwanted_socket(int nr, const __u64 *args) {
+  if (nr != MNR_socket) return 0;
+  return args[0] == AF_UNIX || args[0] == AF_INET || args[0] == AF_INET6;
+}
+
+/* The ctx of every syscalls/sys_enter_* tracepoint: common header, nr, then six 8-byte args.
+ * What the exit would drop anyway is dropped here, before the thread's storage is touched. */
 SEC("tracepoint")
 int sys_enter(struct trace_event_raw_sys_enter *ctx) {
   struct moat_wire_config *cfg = get_config();
   if (ignored(cfg)) return 0;
-  struct stash st = {};
-  st.nr = (int)ctx->id;
+  int nr = (int)ctx->id;
+  __u64 args[6];
   /* Copied with a helper, not read directly: a direct read of args[5] would raise the program's
    * max ctx offset past the record of a syscall with fewer arguments, and attaching to that
    * tracepoint would then be refused (EACCES). */
-  bpf_probe_read_kernel(st.args, sizeof(st.args), ctx->args);
+  bpf_probe_read_kernel(args, sizeof(args), ctx->args);
+  if (unwanted_read_open(cfg, nr, args) || unwanted_socket(nr, args)) return 0;
+  struct stash *st = bpf_task_storage_get(&stash_map, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!st) return 0;
+  st->nr = nr;
+  __builtin_memcpy(st->args, args, sizeof(args));
+  st->sa_len = 0;
   /* the destination of connect/bind is user memory that may change while the call blocks */
-  if (st.nr == MNR_connect || st.nr == MNR_bind) {
+  if (nr == MNR_connect || nr == MNR_bind) {
     /* a whole-buffer read first (constant size), a shorter one when that crosses into an
      * unmapped page; sa_len says how much of it is the caller's */
-    __u64 len = st.args[2];
+    __u64 len = args[2];
     if (len > MOAT_SOCKADDR_MAX) len = MOAT_SOCKADDR_MAX;
-    const void *src = (const void *)st.args[1];
-    if (bpf_probe_read_user(st.sa, sizeof(st.sa), src) == 0 ||
-        bpf_probe_read_user(st.sa, len & (MOAT_SOCKADDR_MAX - 1), src) == 0)
-      st.sa_len = len;
+    const void *src = (const void *)args[1];
+    if (bpf_probe_read_user(st->sa, sizeof(st->sa), src) == 0 ||
+        bpf_probe_read_user(st->sa, len & (MOAT_SOCKADDR_MAX - 1), src) == 0)
+      st->sa_len = len;
   }
-  if (unwanted_read_open(cfg, &st)) return 0;
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&stash_map, &tid, &st, BPF_ANY);
   return 0;
 }
 
-/* The stashed enter of this thread, copied out and removed from the map; -1 when there is none or
- * it belongs to another syscall (left by a thread that died inside a call, whose id was reused). */
+/* This thread's stashed enter, copied out and marked taken; -1 when there is none or it belongs to
+ * another syscall (its enter was filtered, or ran before the programs were attached). */
 static __always_inline int take_stash(struct trace_event_raw_sys_exit *ctx, struct stash *out) {
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  struct stash *st = bpf_map_lookup_elem(&stash_map, &tid);
-  if (!st) return -1;
+  struct stash *st = bpf_task_storage_get(&stash_map, bpf_get_current_task_btf(), 0, 0);
+  if (!st || st->nr != (int)ctx->id) return -1;
   __builtin_memcpy(out, st, sizeof(*out));
-  bpf_map_delete_elem(&stash_map, &tid);
-  return out->nr == (int)ctx->id ? 0 : -1;
+  st->nr = NO_STASH;
+  return 0;
 }
 
 SEC("tracepoint")
@@ -488,13 +510,8 @@ int sys_exit_open(struct trace_event_raw_sys_exit *ctx) {
   if (!h) return 0;
   /* The path first: most read-opens are dropped by the filter, before the header costs anything.
    * An absolute path is taken as given; a relative one is resolved through the new descriptor. */
-  __u32 end = sizeof(*h);
-  char first = 0;
-  bpf_probe_read_user(&first, 1, upath);
-  if (first == '/')
-    end = put_user_str(h, end, 0, upath);
-  else
-    end = put_fd_path(h, end, 0, ret);
+  __u32 end = put_user_str(h, sizeof(*h), 0, upath);
+  if (h->len[0] == 0 || *((char *)h + sizeof(*h)) != '/') end = put_fd_path(h, sizeof(*h), 0, ret);
   int writes = (flags & WRITE_FLAGS) != 0;
   if (!writes && !cfg->all_opens && !prefix_match(cfg, (const char *)h + sizeof(*h))) return 0;
   __u16 path_len = h->len[0];
@@ -593,12 +610,24 @@ int sys_exit_net(struct trace_event_raw_sys_exit *ctx) {
     case MNR_accept: case MNR_accept4:
       if (ret < 0) return 0; /* a failed accept (EAGAIN on a non-blocking socket) says nothing */
       kind = MW_ACCEPT; sock_fd = ret; break;
+    case MNR_socket: kind = MW_SOCKET; sock_fd = -1; break;
+    case MNR_dup: case MNR_dup2: case MNR_dup3:
+      /* Only a socket put on another descriptor (a shell's stdin/stdout on a connection) is
+       * reported: shells duplicate files and pipes all the time. */
+      if (ret < 0 || !is_socket(fd_file((long)st.args[0]))) return 0;
+      kind = MW_DUP; sock_fd = ret; break;
     default: return 0;
   }
   struct moat_wire_hdr *h = begin(kind);
   if (!h) return 0;
   h->ret = ret;
   if (st.nr == MNR_listen) h->flags = st.args[1];
+  if (st.nr == MNR_socket) {
+    h->family = st.args[0];
+    h->flags = st.args[1]; /* type, with SOCK_NONBLOCK/SOCK_CLOEXEC */
+    h->mode = st.args[2];  /* protocol */
+  }
+  if (st.nr == MNR_dup3) h->flags = st.args[2];
   __u32 end = sizeof(*h);
   /* slot 0: the raw sockaddr of connect/bind, as copied at enter */
   __u32 sa_len = st.sa_len;

@@ -5,6 +5,9 @@
 #define MOAT_RUNTIME_BPF_SENSOR_SYSCALLS_H
 
 #define MNR_open 2
+#define MNR_dup 32
+#define MNR_dup2 33
+#define MNR_socket 41
 #define MNR_connect 42
 #define MNR_accept 43
 #define MNR_bind 49
@@ -42,6 +45,7 @@
 #define MNR_fchmodat 268
 #define MNR_unshare 272
 #define MNR_accept4 288
+#define MNR_dup3 292
 #define MNR_setns 308
 #define MNR_finit_module 313
 #define MNR_renameat2 316

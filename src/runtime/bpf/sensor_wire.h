@@ -9,7 +9,7 @@
 #include <linux/types.h>
 #endif
 
-#define MOAT_WIRE_VERSION 1
+#define MOAT_WIRE_VERSION 2
 
 /* Bounds of the variable part. A string slot holds at most MOAT_STR_MAX bytes (a path, the
  * NUL-separated argv, a raw sockaddr); a record has at most MOAT_SLOTS slots. */
@@ -25,7 +25,7 @@ enum moat_wire_kind {
   MW_EXEC = 1, MW_FORK, MW_EXIT, MW_OPEN, MW_UNLINK, MW_RENAME, MW_CHMOD, MW_CHOWN,
   MW_CONNECT, MW_ACCEPT, MW_BIND, MW_LISTEN, MW_SETUID, MW_SETGID, MW_CAPSET, MW_PTRACE,
   MW_MOUNT, MW_UMOUNT, MW_INIT_MODULE, MW_MEMFD_CREATE, MW_UNSHARE, MW_SETNS, MW_BPF,
-  MW_SYMLINK, MW_LINK, MW_MKDIR,
+  MW_SYMLINK, MW_LINK, MW_MKDIR, MW_SOCKET, MW_DUP,
   MW_KIND_COUNT /* size of the per-kind drop counters */
 };
 
@@ -40,7 +40,7 @@ enum moat_wire_kind {
 /* Event groups, options of the sensor and bits of the config map. */
 #define MW_GROUP_PROCESS 0x1      /* exec, fork, exit */
 #define MW_GROUP_FILE 0x2         /* open, unlink, rename, chmod, chown, symlink, link, mkdir */
-#define MW_GROUP_NETWORK 0x4      /* connect, accept, bind, listen */
+#define MW_GROUP_NETWORK 0x4      /* connect, accept, bind, listen, socket, dup of a socket */
 #define MW_GROUP_PRIVILEGE 0x8    /* setuid/gid, capset, ptrace, mount, modules, memfd, unshare, setns, bpf */
 
 struct moat_wire_hdr {
