@@ -5,8 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <iterator>
+#include <mutex>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -21,6 +26,9 @@ constexpr size_t kHead = 4096;
 // so memory stays bounded whatever the file size.
 class Content {
  public:
+  Content() = default;
+  Content(const Content&) = delete;
+  Content& operator=(const Content&) = delete;
   ~Content() {
     if (map_) ::munmap(map_, map_size_);
     if (fd_ >= 0) ::close(fd_);
@@ -107,23 +115,125 @@ void run(const Analyzer& a, std::string_view path, std::string_view content, Lay
   }
 }
 
-void run(const FileInspector& inspector, const image::FileEntry& e, std::string_view content, LayerFindings& out,
-         const std::string& what) {
-  try {
-    inspector.inspect(e, content, out.file_findings);
-  } catch (const Error& err) {
-    out.warnings.push_back(what + ": " + e.path + ": " + err.what());
+// One file's content and what the inspectors that wanted it found there.
+struct Inspection {
+  image::FileEntry entry;
+  std::vector<const FileInspector*> inspectors;
+  std::unique_ptr<Content> content;  // released as soon as the inspectors are done
+  std::vector<FileFinding> findings;
+  std::vector<std::string> warnings;
+  std::exception_ptr error;  // anything but a moat::Error fails the scan
+
+  void run(const std::string& what) noexcept {
+    try {
+      for (const FileInspector* i : inspectors) {
+        try {
+          i->inspect(entry, content->view(), findings);
+        } catch (const Error& err) {
+          warnings.push_back(what + ": " + entry.path + ": " + err.what());
+        }
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
+    content.reset();
   }
-}
+};
+
+// The inspections one collect() handed to the pool. The workers write into them, so collect()
+// waits for every one, also when it leaves by an exception.
+class PendingInspections {
+ public:
+  PendingInspections() = default;
+  PendingInspections(const PendingInspections&) = delete;
+  PendingInspections& operator=(const PendingInspections&) = delete;
+  ~PendingInspections() { wait(); }
+
+  void submit(InspectionPool& pool, Inspection& inspection, const std::string& what) {
+    uint64_t bytes = inspection.content->view().size();
+    {
+      std::lock_guard lock(mutex_);
+      ++pending_;
+    }
+    pool.submit(
+        [this, &inspection, &what] {
+          inspection.run(what);
+          std::lock_guard lock(mutex_);
+          if (--pending_ == 0) done_.notify_all();
+        },
+        bytes);
+  }
+
+  void wait() {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return pending_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  size_t pending_ = 0;
+};
 
 }  // namespace
 
+struct InspectionPool::State {
+  std::mutex mutex;
+  std::condition_variable work;   // a job was queued, or the pool is closing
+  std::condition_variable room;   // pending bytes went down
+  std::deque<std::pair<std::function<void()>, uint64_t>> queue;
+  uint64_t pending_bytes = 0;
+  uint64_t max_pending_bytes = 0;
+  bool closing = false;
+};
+
+InspectionPool::InspectionPool(unsigned threads, uint64_t max_pending_bytes) : state_(std::make_unique<State>()) {
+  state_->max_pending_bytes = max_pending_bytes;
+  for (unsigned t = 0; t < std::max(1u, threads); ++t)
+    workers_.emplace_back([s = state_.get()] {
+      for (;;) {
+        std::unique_lock lock(s->mutex);
+        s->work.wait(lock, [&] { return s->closing || !s->queue.empty(); });
+        if (s->queue.empty()) return;
+        auto [job, bytes] = std::move(s->queue.front());
+        s->queue.pop_front();
+        lock.unlock();
+        job();
+        lock.lock();
+        s->pending_bytes -= bytes;
+        s->room.notify_all();
+      }
+    });
+}
+
+InspectionPool::~InspectionPool() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->closing = true;
+  }
+  state_->work.notify_all();
+  for (auto& w : workers_) w.join();
+}
+
+void InspectionPool::submit(std::function<void()> job, uint64_t bytes) {
+  std::unique_lock lock(state_->mutex);
+  state_->room.wait(lock, [&] {
+    return state_->pending_bytes == 0 || state_->pending_bytes + bytes <= state_->max_pending_bytes;
+  });
+  state_->pending_bytes += bytes;
+  state_->queue.emplace_back(std::move(job), bytes);
+  state_->work.notify_one();
+}
+
 LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::string& what,
-                      const std::vector<const FileInspector*>& inspectors, CollectLimits limits) {
+                      const std::vector<const FileInspector*>& inspectors, CollectLimits limits,
+                      InspectionPool* pool) {
   LayerFindings out;
   std::unordered_map<std::string, std::string> hardlinks;  // claimed link path -> target path
   std::vector<const Analyzer*> wanted;
   std::vector<const FileInspector*> inspecting;
+  std::deque<Inspection> inspections;  // in the order of the files; a deque keeps them in place
+  PendingInspections pending;          // declared after `inspections`, so it waits before they go
   image::FileEntry e;
   while (entries.next(e)) {
     for (const FileInspector* i : inspectors) i->entry(e, out.file_findings);
@@ -164,10 +274,21 @@ LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::s
     std::string head = read_head(entries, e.size);
     std::erase_if(wanted, [&](const Analyzer* a) { return a->accepts_head && !a->accepts_head(head); });
     if (wanted.empty() && inspecting.empty()) continue;
-    Content content;
-    content.load(entries, std::move(head), e.size, limits.max_in_memory, what + ": " + e.path);
-    for (const Analyzer* a : wanted) run(*a, e.path, content.view(), out, what);
-    for (const FileInspector* i : inspecting) run(*i, e, content.view(), out, what);
+    auto content = std::make_unique<Content>();
+    content->load(entries, std::move(head), e.size, limits.max_in_memory, what + ": " + e.path);
+    for (const Analyzer* a : wanted) run(*a, e.path, content->view(), out, what);
+    if (inspecting.empty()) continue;
+    Inspection& inspection = inspections.emplace_back(Inspection{e, inspecting, std::move(content), {}, {}, {}});
+    if (pool)
+      pending.submit(*pool, inspection, what);
+    else
+      inspection.run(what);
+  }
+  pending.wait();
+  for (auto& inspection : inspections) {
+    if (inspection.error) std::rethrow_exception(inspection.error);
+    std::move(inspection.findings.begin(), inspection.findings.end(), std::back_inserter(out.file_findings));
+    std::move(inspection.warnings.begin(), inspection.warnings.end(), std::back_inserter(out.warnings));
   }
   // A hard link shares its target's bytes, which the stream showed under the target's name.
   for (const auto& [link, target] : hardlinks) {

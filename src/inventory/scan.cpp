@@ -7,6 +7,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -20,6 +21,13 @@
 namespace moat::inventory {
 
 namespace {
+
+// File contents read but not yet inspected, across every layer of a scan: enough to keep the
+// inspectors busy, small beside what the scan needs anyway.
+constexpr uint64_t kMaxPendingInspectionBytes = 8ull << 20;
+
+// One inspector thread per core: the inspectors are what costs, the readers mostly wait on them.
+unsigned inspection_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // The file an archive-nested location lives in: "/app/a.war!/WEB-INF/lib/b.jar" -> "/app/a.war".
 std::string_view outer_file(std::string_view found_in) { return found_in.substr(0, found_in.find('!')); }
@@ -143,7 +151,10 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
     }
   }
 
-  // Layers are independent until the merge, so they are read side by side.
+  // Layers are independent until the merge, so they are read side by side, and the inspectors
+  // work on one layer's files while its reader goes on.
+  std::optional<InspectionPool> pool;
+  if (!options.inspectors.empty() && !todo.empty()) pool.emplace(inspection_threads(), kMaxPendingInspectionBytes);
   std::atomic<size_t> next{0}, done{0};
   std::mutex mu;
   std::exception_ptr error;
@@ -155,7 +166,7 @@ ScanResult scan_image(const std::string& target, const ScanOptions& options) {
       try {
         std::string what = target + ": layer " + std::to_string(i + 1) + " (" + meta.layers[i].diff_id.substr(0, 19) + ")";
         auto entries = image::open_layer_entries(img->open_layer(i), what);
-        findings[i] = collect(*entries, TargetKind::Image, what, options.inspectors);
+        findings[i] = collect(*entries, TargetKind::Image, what, options.inspectors, {}, pool ? &*pool : nullptr);
         cache.store(meta.layers[i].diff_id, findings[i]);
         size_t d = ++done;
         if (options.progress) {
@@ -193,8 +204,11 @@ ScanResult scan_filesystem(const std::string& dir, const ScanOptions& options) {
   result.inventory.kind = rootfs ? "rootfs" : "filesystem";
   auto entries = image::open_directory_entries(dir);
   if (options.progress) options.progress("walking " + dir);
+  std::optional<InspectionPool> pool;
+  if (!options.inspectors.empty()) pool.emplace(inspection_threads(), kMaxPendingInspectionBytes);
   std::vector<LayerFindings> one;
-  one.push_back(collect(*entries, rootfs ? TargetKind::Image : TargetKind::Filesystem, dir, options.inspectors));
+  one.push_back(collect(*entries, rootfs ? TargetKind::Image : TargetKind::Filesystem, dir, options.inspectors, {},
+                        pool ? &*pool : nullptr));
   merge(one, {}, result);
   return result;
 }
