@@ -1,8 +1,12 @@
 #include "runtime/process_table.h"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <fstream>
 #include <system_error>
+
+#include "runtime/sensor_decode.h"
 
 namespace moat::runtime {
 
@@ -35,7 +39,7 @@ std::string_view base_name(std::string_view path) {
 // /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty_nr ...". The comm may hold spaces and
 // parentheses, so it ends at the last ')'.
 std::optional<ProcessInfo> process_from_proc(int32_t pid, std::string_view stat, std::string_view cmdline,
-                                             std::string_view exe_link) {
+                                             std::string_view exe_link, int64_t boot_to_realtime_ns) {
   size_t open = stat.find('('), close = stat.rfind(')');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) return std::nullopt;
   ProcessInfo p;
@@ -44,7 +48,7 @@ std::optional<ProcessInfo> process_from_proc(int32_t pid, std::string_view stat,
   p.comm = std::string(stat.substr(open + 1, close - open - 1));
   std::string_view rest = stat.substr(close + 1);
   std::vector<std::string_view> fields;
-  while (!rest.empty() && fields.size() < 6) {
+  while (!rest.empty() && fields.size() < 20) {
     size_t b = rest.find_first_not_of(' ');
     if (b == std::string_view::npos) break;
     rest.remove_prefix(b);
@@ -56,6 +60,12 @@ std::optional<ProcessInfo> process_from_proc(int32_t pid, std::string_view stat,
   if (fields.size() < 5 || !parse_int(fields[1], p.ppid) || !parse_int(fields[2], p.vpgid) ||
       !parse_int(fields[3], p.sid) || !parse_int(fields[4], p.tty))
     return std::nullopt;
+  // starttime, in clock ticks after boot; without it the start stays unknown (0)
+  static const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+  uint64_t ticks = 0;
+  if (fields.size() > 19 && ticks_per_second > 0 && parse_int(fields[19], ticks))
+    p.start_ns = ticks * (1000000000 / static_cast<uint64_t>(ticks_per_second)) +
+                 static_cast<uint64_t>(boot_to_realtime_ns);  // unsigned: hostile text wraps, never overflows
   std::vector<std::string> argv;
   for (size_t start = 0; start < cmdline.size() && argv.size() <= kMaxArgs;) {
     size_t end = cmdline.find('\0', start);
@@ -73,6 +83,7 @@ std::optional<ProcessInfo> process_from_proc(int32_t pid, std::string_view stat,
 }
 
 void ProcessTable::scan_proc(const std::filesystem::path& proc_root) {
+  const int64_t boot_offset = boot_to_realtime_ns();
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(proc_root, ec)) {
     int32_t pid = 0;
@@ -81,7 +92,7 @@ void ProcessTable::scan_proc(const std::filesystem::path& proc_root) {
     std::string cmdline = read_small(entry.path() / "cmdline");
     std::error_code link_ec;
     std::string exe = std::filesystem::read_symlink(entry.path() / "exe", link_ec).string();
-    if (auto p = process_from_proc(pid, stat, cmdline, exe)) put(std::move(*p));
+    if (auto p = process_from_proc(pid, stat, cmdline, exe, boot_offset)) put(std::move(*p));
   }
 }
 

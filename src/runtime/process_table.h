@@ -16,9 +16,10 @@
 namespace moat::runtime {
 
 // One /proc/<pid> directory's worth, from the texts of its stat and cmdline files and its exe link;
-// nullopt when the stat text is malformed. Pure, for tests and fuzzing.
+// nullopt when the stat text is malformed. The start time (stat's boot-relative starttime) is
+// shifted by boot_to_realtime_ns into ProcessInfo::start_ns. Pure, for tests and fuzzing.
 std::optional<ProcessInfo> process_from_proc(int32_t pid, std::string_view stat, std::string_view cmdline,
-                                             std::string_view exe_link);
+                                             std::string_view exe_link, int64_t boot_to_realtime_ns = 0);
 
 class ProcessTable final : public ProcessLookup {
  public:

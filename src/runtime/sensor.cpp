@@ -117,13 +117,6 @@ std::string tracefs_dir() {
   return "/sys/kernel/tracing";
 }
 
-int64_t boot_to_realtime_ns() {
-  timespec real{}, boot{};
-  clock_gettime(CLOCK_REALTIME, &real);
-  clock_gettime(CLOCK_BOOTTIME, &boot);
-  return (int64_t{real.tv_sec} - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
-}
-
 }  // namespace
 
 std::vector<std::string> default_read_prefixes() {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include <array>
 #include <cstring>
@@ -115,6 +116,13 @@ std::vector<std::string> split_argv(std::string_view raw) {
 
 }  // namespace
 
+int64_t boot_to_realtime_ns() {
+  timespec real{}, boot{};
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_BOOTTIME, &boot);
+  return (int64_t{real.tv_sec} - boot.tv_sec) * 1000000000 + (real.tv_nsec - boot.tv_nsec);
+}
+
 Event decode_event(std::span<const uint8_t> record, int64_t boot_to_realtime_ns) {
   moat_wire_hdr h;
   if (record.size() < sizeof(h))
@@ -165,6 +173,7 @@ Event decode_event(std::span<const uint8_t> record, int64_t boot_to_realtime_ns)
       e.exe = slot_string(slots[0]);
       e.argv = split_argv(slots[1]);
       e.cwd = slot_string(slots[2]);
+      e.env = split_argv(slots[3]);
       e.exe_from_memfd = (h.bits & MW_BIT_MEMFD) != 0;
       e.exe_upper_layer = (h.bits & MW_BIT_UPPER) != 0;
       break;

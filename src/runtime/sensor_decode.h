@@ -14,4 +14,8 @@ namespace moat::runtime {
 // `boot_to_realtime_ns` is added to the kernel's CLOCK_BOOTTIME stamp to give Event::ts_ns.
 Event decode_event(std::span<const uint8_t> record, int64_t boot_to_realtime_ns = 0);
 
+// CLOCK_REALTIME minus CLOCK_BOOTTIME now: what turns the kernel's boot-time stamps (the sensor's,
+// a process's start time in /proc) into wall-clock time.
+int64_t boot_to_realtime_ns();
+
 }  // namespace moat::runtime

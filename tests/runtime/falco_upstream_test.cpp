@@ -213,6 +213,29 @@ TEST_F(FalcoUpstream, PtraceAttachedToProcess) {
   EXPECT_FALSE(has(fired(ev, on_host()), "PTRACE attached to process"));
 }
 
+TEST_F(FalcoUpstream, IncubatingEnvironmentRulesReadTheExecsEnvironment) {
+  RuleSet rs;
+  rs.load(incubating_, "falco-incubating_rules.yaml");
+  rs.compile();
+  auto fires = [&](const Event& ev, const std::string& rule) {
+    std::vector<const Rule*> hits;
+    rs.match(ev, in_container(), hits);
+    return std::any_of(hits.begin(), hits.end(), [&](const Rule* r) { return r->name == rule; });
+  };
+  const std::string tunables = "Potential Local Privilege Escalation via Environment Variables Misuse";
+  Event ev = exec_event("/usr/bin/su", {"su"});
+  ev.env = {"PATH=/usr/bin", "GLIBC_TUNABLES=glibc.tune.elision.enable=1"};
+  EXPECT_TRUE(fires(ev, tunables));
+  ev.env = {"PATH=/usr/bin"};
+  EXPECT_FALSE(fires(ev, tunables));
+  const std::string proxy = "Program run with disallowed http proxy env";
+  Event curl = exec_event("/usr/bin/curl", {"curl", "http://example.com"});
+  curl.env = {"HTTP_PROXY=http://10.0.0.1:3128"};
+  EXPECT_TRUE(fires(curl, proxy));
+  curl.env.clear();
+  EXPECT_FALSE(fires(curl, proxy));
+}
+
 TEST_F(FalcoUpstream, PacketSocketCreatedInContainer) {
   Event ev;
   ev.type = EventType::Socket;

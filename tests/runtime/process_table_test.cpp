@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
+
+#include "runtime/sensor_decode.h"
 
 namespace moat::runtime {
 namespace {
@@ -22,6 +27,21 @@ TEST(ProcessFromProc, ParsesStatWithSpacesAndParenthesesInTheName) {
   EXPECT_EQ(p->exe, "bash");
   EXPECT_EQ(p->exepath, "/usr/bin/bash");
   EXPECT_EQ(p->args, (std::vector<std::string>{"-c", "echo hi"}));
+}
+
+TEST(ProcessFromProc, StartTimeComesFromStatInWallClockTime) {
+  std::ifstream in("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  const int64_t offset = boot_to_realtime_ns();
+  auto p = process_from_proc(getpid(), stat, "", "", offset);
+  ASSERT_TRUE(p);
+  const auto now = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  EXPECT_GT(p->start_ns, static_cast<uint64_t>(offset));  // after boot
+  EXPECT_LE(p->start_ns, now);
+  EXPECT_GT(p->start_ns + 3600ull * 1000000000, now);  // this test started within the hour
+  // A stat without the field leaves the start unknown.
+  EXPECT_EQ(process_from_proc(1, "1 (x) S 0 1 1 0 -1", "", "")->start_ns, 0u);
 }
 
 TEST(ProcessFromProc, RejectsMalformedStat) {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -330,6 +331,33 @@ TEST_F(LiveSensor, ExecChainKeepsExactArgv) {
   });
   ASSERT_TRUE(tru);
   EXPECT_EQ(tru->argv, (std::vector<std::string>{"/bin/true", "arg1", "arg with space"}));
+  EXPECT_NE(std::find(tru->env.begin(), tru->env.end(), "A=1"), tru->env.end());
+}
+
+TEST_F(LiveSensor, ExecCarriesTheEnvironmentCutToWhatARecordHolds) {
+  auto sensor = start(kGroupProcess);
+  const std::string big(3000, 'x');
+  pid_t child = run_child([&] {
+    std::vector<std::string> vars = {"HTTP_PROXY=http://10.0.0.1:3128", "LD_PRELOAD=/tmp/x.so"};
+    for (int i = 0; i < 10; i++) vars.push_back("BIG" + std::to_string(i) + "=" + big);
+    std::vector<char*> envp;
+    for (auto& v : vars) envp.push_back(v.data());
+    envp.push_back(nullptr);
+    char* argv[] = {const_cast<char*>("true"), nullptr};
+    execve("/bin/true", argv, envp.data());
+    return 127;
+  });
+  ASSERT_EQ(wait_exit(child), 0);
+  auto ev = wait_for(*sensor, [&](const Event& e) { return e.type == EventType::Exec && e.pid == child; });
+  ASSERT_TRUE(ev);
+  ASSERT_GE(ev->env.size(), 3u);
+  EXPECT_EQ(ev->env[0], "HTTP_PROXY=http://10.0.0.1:3128");
+  EXPECT_EQ(ev->env[1], "LD_PRELOAD=/tmp/x.so");
+  size_t bytes = 0;  // the entries and the NULs between them; the last one was cut, without its NUL
+  for (const auto& v : ev->env) bytes += v.size() + 1;
+  EXPECT_EQ(bytes - 1, static_cast<size_t>(MOAT_STR_MAX));
+  EXPECT_EQ(ev->argv, (std::vector<std::string>{"true"}));
+  EXPECT_EQ(ev->exe, "/usr/bin/true");
 }
 
 TEST_F(LiveSensor, KilledProcessReportsTheSignal) {

@@ -16,7 +16,7 @@ char LICENSE[] SEC("license") = "GPL"; /* bpf_probe_read_* and ringbuf helpers a
  * bpf_ringbuf_reserve wants a constant size and records are variable. Offsets into it are kept
  * under OFF_MASK so the verifier can bound every write: a slot starts before OFF_MASK and is at
  * most SLOT_MASK long. */
-#define OFF_MASK 0x3fff
+#define OFF_MASK (MOAT_RECORD_MAX - 1)
 #define SLOT_MASK 0x1fff
 #define SCRATCH_SIZE (OFF_MASK + 1 + SLOT_MASK + 1)
 
@@ -353,6 +353,22 @@ int on_exec(void *ctx) {
   /* slot 2: cwd */
   struct fs_struct *fs = BPF_CORE_READ(task, fs);
   if (fs) end = put_kpath(h, end, 2, &fs->pwd);
+
+  /* slot 3: the environment, NUL-separated, in what room the record has left */
+  unsigned long env_start = BPF_CORE_READ(task, mm, env_start);
+  unsigned long env_end = BPF_CORE_READ(task, mm, env_end);
+  end &= OFF_MASK;
+  unsigned long room = OFF_MASK - end;
+  unsigned long cap = room < MOAT_STR_MAX ? room : MOAT_STR_MAX;
+  n = env_end > env_start ? env_end - env_start : 0;
+  if (n > cap) {
+    n = cap;
+    h->bits |= MW_BIT_ENV_TRUNC;
+  }
+  n &= SLOT_MASK;
+  if (bpf_probe_read_user((char *)h + end, n, (void *)env_start) != 0) n = 0;
+  h->len[3] = n;
+  end = (end + n) & OFF_MASK;
   emit(h, end);
   return 0;
 }

@@ -12,9 +12,11 @@
 #define MOAT_WIRE_VERSION 2
 
 /* Bounds of the variable part. A string slot holds at most MOAT_STR_MAX bytes (a path, the
- * NUL-separated argv, a raw sockaddr); a record has at most MOAT_SLOTS slots. */
+ * NUL-separated argv or environment, a raw sockaddr); a record has at most MOAT_SLOTS slots and
+ * MOAT_RECORD_MAX bytes in all (an exec's environment gets what its other slots leave). */
 #define MOAT_STR_MAX 4096
-#define MOAT_SLOTS 3
+#define MOAT_SLOTS 4
+#define MOAT_RECORD_MAX 16384
 #define MOAT_SOCKADDR_MAX 128
 /* Read-open prefixes the kernel lets through (writes and creates always pass). */
 #define MOAT_PREFIXES 16
@@ -36,6 +38,7 @@ enum moat_wire_kind {
 #define MW_BIT_ARGV_TRUNC 0x8     /* exec: argv was longer than MOAT_STR_MAX */
 #define MW_BIT_SOCK 0x10          /* saddr/daddr/ports below were read from the socket */
 #define MW_BIT_SLOT0_RAW 0x20     /* slot 0 is a raw sockaddr, not a string */
+#define MW_BIT_ENV_TRUNC 0x40     /* exec: the environment did not fit its slot */
 
 /* Event groups, options of the sensor and bits of the config map. */
 #define MW_GROUP_PROCESS 0x1      /* exec, fork, exit */
