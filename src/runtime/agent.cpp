@@ -23,6 +23,7 @@ namespace {
 
 constexpr uint64_t kMaxRuleFile = 16ull << 20;
 constexpr size_t kMaxAttributionCache = 65536;
+constexpr size_t kMaxContainers = 4096;  // as many as the engine metadata cache keeps
 
 falco::RuleSet load_rules(const AgentOptions& o) {
   falco::RuleSet rules;
@@ -95,6 +96,7 @@ struct Agent::Impl {
   struct Known {
     ContainerInfo info;
     bool complete = false;  // the engine answered
+    bool waited = false;    // an alert already waited for its name: later ones do not stall the loop
     std::unique_ptr<PasswdUserLookup> users;
   };
   std::unordered_map<std::string, Known> containers;
@@ -140,9 +142,14 @@ struct Agent::Impl {
     }
     if (!it->second) return nullptr;
     const ContainerRef& ref = *it->second;
+    // A node that churns containers must not grow this without end (each holds its user names).
+    if (containers.size() >= kMaxContainers && !containers.count(ref.id)) containers.clear();
     Known& known = containers[ref.id];
     if (!known.complete) {
-      if (wait_for_metadata) {
+      // One wait per container, and none while the engine is unreachable: every wait holds up the
+      // event loop, and a burst of alerts from one unnamed container must not fill the ring buffer.
+      if (wait_for_metadata && !known.waited && metadata.engine_reachable()) {
+        known.waited = true;
         metadata.lookup(ref.id);  // queues the fetch
         auto deadline = std::chrono::steady_clock::now() + options.metadata_wait;
         for (;;) {
