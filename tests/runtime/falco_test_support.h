@@ -66,6 +66,24 @@ inline Event open_event(const std::string& path, uint64_t flags, const std::stri
   return e;
 }
 
+// A TCP/IPv4 event of `type` by process `exe`: src = the client end, dst = the server end.
+inline Event tcp_event(EventType type, const std::string& exe, const std::string& src, uint16_t sport,
+                       const std::string& dst, uint16_t dport) {
+  Event e;
+  e.type = type;
+  e.pid = e.tid = e.vpid = 100;
+  e.ppid = 50;
+  e.exe = exe;
+  e.comm = exe.substr(exe.rfind('/') + 1).substr(0, 15);
+  e.family = 2;  // AF_INET
+  e.l4proto = 6;  // TCP
+  e.src_addr = src;
+  e.src_port = sport;
+  e.dst_addr = dst;
+  e.dst_port = dport;
+  return e;
+}
+
 inline ContainerInfo nginx_container() {
   ContainerInfo c;
   c.id = "0123456789ab";

@@ -169,18 +169,7 @@ TEST_F(FalcoUpstream, ClearLogActivities) {
 }
 
 TEST_F(FalcoUpstream, ContactK8sApiServerFromContainer) {
-  Event ev;
-  ev.type = EventType::Connect;
-  ev.pid = 100;
-  ev.ppid = 50;
-  ev.comm = "curl";
-  ev.exe = "/usr/bin/curl";
-  ev.family = 2;  // AF_INET
-  ev.l4proto = 6;
-  ev.src_addr = "10.1.0.7";
-  ev.src_port = 40000;
-  ev.dst_addr = "10.96.0.1";
-  ev.dst_port = 443;
+  Event ev = tcp_event(EventType::Connect, "/usr/bin/curl", "10.1.0.7", 40000, "10.96.0.1", 443);
   // The rule compares against a list the user fills in: give it the cluster's service address.
   RuleSet rs;
   rs.load(stable_, "falco_rules.yaml");
@@ -253,18 +242,7 @@ TEST_F(FalcoUpstream, PacketSocketCreatedInContainer) {
 }
 
 TEST_F(FalcoUpstream, RedirectStdoutStdinToNetworkConnectionInContainer) {
-  Event ev;
-  ev.type = EventType::Dup;
-  ev.pid = 100;
-  ev.ppid = 50;
-  ev.comm = "bash";
-  ev.exe = "/usr/bin/bash";
-  ev.family = 2;  // AF_INET
-  ev.l4proto = 6;
-  ev.src_addr = "10.1.0.7";
-  ev.src_port = 40000;
-  ev.dst_addr = "203.0.113.9";
-  ev.dst_port = 4444;
+  Event ev = tcp_event(EventType::Dup, "/usr/bin/bash", "10.1.0.7", 40000, "203.0.113.9", 4444);
   ev.ret = 1;  // the socket is now stdout
   const std::string rule = "Redirect STDOUT/STDIN to Network Connection in Container";
   EXPECT_TRUE(has(fired(ev, in_container()), rule));
