@@ -155,13 +155,17 @@ class PendingInspections {
       std::lock_guard lock(mutex_);
       ++pending_;
     }
-    pool.submit(
-        [this, &inspection, &what] {
-          inspection.run(what);
-          std::lock_guard lock(mutex_);
-          if (--pending_ == 0) done_.notify_all();
-        },
-        bytes);
+    try {
+      pool.submit(
+          [this, &inspection, &what] {
+            inspection.run(what);
+            finish();
+          },
+          bytes);
+    } catch (...) {  // out of memory: the job was never queued
+      finish();
+      throw;
+    }
   }
 
   void wait() {
@@ -170,6 +174,11 @@ class PendingInspections {
   }
 
  private:
+  void finish() {
+    std::lock_guard lock(mutex_);
+    if (--pending_ == 0) done_.notify_all();
+  }
+
   std::mutex mutex_;
   std::condition_variable done_;
   size_t pending_ = 0;
@@ -220,8 +229,8 @@ void InspectionPool::submit(std::function<void()> job, uint64_t bytes) {
   state_->room.wait(lock, [&] {
     return state_->pending_bytes == 0 || state_->pending_bytes + bytes <= state_->max_pending_bytes;
   });
-  state_->pending_bytes += bytes;
   state_->queue.emplace_back(std::move(job), bytes);
+  state_->pending_bytes += bytes;
   state_->work.notify_one();
 }
 
