@@ -77,17 +77,17 @@ TEST(Gemspec, EveryInstalledGemAgainstGemList) {
       }
     }
   }
-  // "bundler (default: 2.3.27, 2.3.15)", "nokogiri (1.15.0 x86_64-linux)"
+  // "bundler (default: 2.3.27, 2.3.15)", "bundler (2.3.15, default: 2.3.7)",
+  // "nokogiri (1.15.0 x86_64-linux)"
   std::map<std::string, std::set<std::string>> listed;
   std::istringstream lines(*listing);
   for (std::string line; std::getline(lines, line);) {
     const auto open = line.find(" (");
     if (open == std::string::npos || line.back() != ')') continue;
-    std::string versions = line.substr(open + 2, line.size() - open - 3);
-    if (versions.starts_with("default: ")) versions.erase(0, 9);
-    std::istringstream each(versions);
+    std::istringstream each(line.substr(open + 2, line.size() - open - 3));
     for (std::string version; std::getline(each, version, ',');) {
       version.erase(0, version.find_first_not_of(' '));
+      if (version.starts_with("default: ")) version.erase(0, 9);
       listed[line.substr(0, open)].insert(version.substr(0, version.find(' ')));
     }
   }
