@@ -10,6 +10,7 @@ packages=(
   debootstrap skopeo jq zstd python3 golang-go rpm db5.3-util time bc
   default-jdk-headless unzip ruby ruby-rack ruby-rack-test bundler composer php-cli binutils libxml2-utils
   libhyperscan-dev libpcre2-dev libyara-dev libclamav-dev clamav-testfiles libbpf-dev bpftool podman runc
+  putty-tools whois apache2-utils
 )
 missing=()
 for p in "${packages[@]}"; do
