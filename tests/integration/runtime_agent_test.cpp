@@ -184,6 +184,8 @@ TEST_F(RuntimeAgent, EachAttackFiresItsRuleAndTheBenignWorkloadNothing) {
   exec(name("attack"), "unshare --user true");
   exec(name("attack"), "mount -t tmpfs none /mnt");
   exec(name("attack"), "python3 /opt/t/ptrace.py");
+  exec(name("attack"), "python3 /opt/t/packet_socket.py");
+  exec(name("attack"), "env LD_PRELOAD=/tmp/libhide.so true");
   exec(name("socket"), "python3 /opt/t/engine_socket.py");
 
   struct Expect {
@@ -202,6 +204,8 @@ TEST_F(RuntimeAgent, EachAttackFiresItsRuleAndTheBenignWorkloadNothing) {
       {"moat: Namespace change in container", attack, "unshare"},
       {"moat: Mount in container", attack, "mount"},
       {"moat: Ptrace of another process", attack, "python3"},
+      {"moat: Raw packet socket in container", attack, "python3"},
+      {"moat: Library preloaded from a writable directory", attack, "true"},
       {"moat: Container engine socket used", socket, "python3"},
   };
   for (const auto& e : expected) {

@@ -83,6 +83,39 @@ TEST_F(DefaultRules, ReverseShellMinerAndPackageManager) {
   EXPECT_FALSE(fired(test::exec_event("/usr/bin/ls", {"ls", "-l"}, 44, 20)).count("moat: Package manager in a running container"));
 }
 
+TEST_F(DefaultRules, StandardStreamsOnAConnectionAreAReverseShell) {
+  // python3 -c 'import socket,os; s=socket.socket(); s.connect(...); os.dup2(s.fileno(), 0)' or a
+  // script file doing the same: the command line says nothing, the dup does.
+  Event dup = test::tcp_event(EventType::Dup, "/usr/bin/python3.11", "10.1.0.7", 40000, "203.0.113.9", 4444);
+  dup.ret = 0;
+  EXPECT_TRUE(fired(dup).count("moat: Reverse shell"));
+  EXPECT_FALSE(fired(dup, false).count("moat: Reverse shell"));
+  dup.ret = 5;  // a socket moved to another descriptor, as servers do
+  EXPECT_FALSE(fired(dup).count("moat: Reverse shell"));
+  dup.ret = 1;
+  dup.family = AF_UNIX;  // a local socket on stdout: how supervisors hand over logs
+  EXPECT_FALSE(fired(dup).count("moat: Reverse shell"));
+}
+
+TEST_F(DefaultRules, PacketSocketsAndPreloadedLibraries) {
+  Event sock = test::exec_event("/usr/sbin/arpspoof", {"arpspoof"}, 45, 20);
+  sock.type = EventType::Socket;
+  sock.family = AF_PACKET;
+  sock.ret = -1;  // refused without CAP_NET_RAW: the attempt is what counts
+  EXPECT_TRUE(fired(sock).count("moat: Raw packet socket in container"));
+  sock.family = AF_NETLINK;
+  EXPECT_FALSE(fired(sock).count("moat: Raw packet socket in container"));
+
+  Event preload = test::exec_event("/usr/bin/sshd", {"sshd"}, 46, 20);
+  preload.env = {"PATH=/usr/bin", "LD_PRELOAD=/dev/shm/.x/libhide.so"};
+  EXPECT_TRUE(fired(preload).count("moat: Library preloaded from a writable directory"));
+  EXPECT_TRUE(fired(preload, false).count("moat: Library preloaded from a writable directory"));
+  preload.env = {"LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"};
+  EXPECT_FALSE(fired(preload).count("moat: Library preloaded from a writable directory"));
+  preload.env = {"PATH=/usr/bin"};
+  EXPECT_FALSE(fired(preload).count("moat: Library preloaded from a writable directory"));
+}
+
 TEST_F(DefaultRules, SensitiveReadsAndAccountWrites) {
   EXPECT_TRUE(fired(test::open_event("/etc/shadow", O_RDONLY, "cat", 50, 20)).count("moat: Sensitive file read"));
   EXPECT_FALSE(fired(test::open_event("/etc/shadow", O_RDONLY, "unix_chkpwd", 50, 20)).count("moat: Sensitive file read"));
