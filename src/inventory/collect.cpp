@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -140,32 +141,51 @@ struct Inspection {
   }
 };
 
-// The inspections one collect() handed to the pool. The workers write into them, so collect()
-// waits for every one, also when it leaves by an exception.
+// The inspections one collect() hands to the pool, in batches: a handoff costs a wakeup of another
+// thread, more than the inspectors spend on a small file. The workers write into the inspections,
+// so collect() waits for every one, also when it leaves by an exception.
 class PendingInspections {
  public:
-  PendingInspections() = default;
+  PendingInspections(InspectionPool& pool, const std::string& what) : pool_(pool), what_(what) {}
   PendingInspections(const PendingInspections&) = delete;
   PendingInspections& operator=(const PendingInspections&) = delete;
   ~PendingInspections() { wait(); }
 
-  void submit(InspectionPool& pool, Inspection& inspection, const std::string& what) {
-    uint64_t bytes = inspection.content->view().size();
+  void add(Inspection& inspection) {
+    batch_.push_back(&inspection);
+    batch_bytes_ += inspection.content->view().size();
+    if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchFiles) submit();
+  }
+
+  // Hands over the last batch and waits for all of them.
+  void finish_all() {
+    submit();
+    wait();
+  }
+
+ private:
+  static constexpr uint64_t kBatchBytes = 256 << 10;
+  static constexpr size_t kBatchFiles = 64;
+
+  void submit() {
+    if (batch_.empty()) return;
     {
       std::lock_guard lock(mutex_);
       ++pending_;
     }
     try {
-      pool.submit(
-          [this, &inspection, &what] {
-            inspection.run(what);
+      pool_.submit(
+          [this, batch = std::move(batch_)] {
+            for (Inspection* inspection : batch) inspection->run(what_);
             finish();
           },
-          bytes);
+          batch_bytes_);
     } catch (...) {  // out of memory: the job was never queued
       finish();
       throw;
     }
+    batch_.clear();
+    batch_bytes_ = 0;
   }
 
   void wait() {
@@ -173,12 +193,15 @@ class PendingInspections {
     done_.wait(lock, [&] { return pending_ == 0; });
   }
 
- private:
   void finish() {
     std::lock_guard lock(mutex_);
     if (--pending_ == 0) done_.notify_all();
   }
 
+  InspectionPool& pool_;
+  const std::string& what_;
+  std::vector<Inspection*> batch_;
+  uint64_t batch_bytes_ = 0;
   std::mutex mutex_;
   std::condition_variable done_;
   size_t pending_ = 0;
@@ -242,7 +265,9 @@ LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::s
   std::vector<const Analyzer*> wanted;
   std::vector<const FileInspector*> inspecting;
   std::deque<Inspection> inspections;  // in the order of the files; a deque keeps them in place
-  PendingInspections pending;          // declared after `inspections`, so it waits before they go
+  // Declared after `inspections`, so it waits for the workers before they go.
+  std::optional<PendingInspections> pending;
+  if (pool) pending.emplace(*pool, what);
   image::FileEntry e;
   while (entries.next(e)) {
     for (const FileInspector* i : inspectors) i->entry(e, out.file_findings);
@@ -288,12 +313,12 @@ LayerFindings collect(image::EntrySource& entries, TargetKind kind, const std::s
     for (const Analyzer* a : wanted) run(*a, e.path, content->view(), out, what);
     if (inspecting.empty()) continue;
     Inspection& inspection = inspections.emplace_back(Inspection{e, inspecting, std::move(content), {}, {}, {}});
-    if (pool)
-      pending.submit(*pool, inspection, what);
+    if (pending)
+      pending->add(inspection);
     else
       inspection.run(what);
   }
-  pending.wait();
+  if (pending) pending->finish_all();
   for (auto& inspection : inspections) {
     if (inspection.error) std::rethrow_exception(inspection.error);
     std::move(inspection.findings.begin(), inspection.findings.end(), std::back_inserter(out.file_findings));
