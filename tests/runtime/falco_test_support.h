@@ -66,15 +66,21 @@ inline Event open_event(const std::string& path, uint64_t flags, const std::stri
   return e;
 }
 
-// A TCP/IPv4 event of `type` by process `exe`: src = the client end, dst = the server end.
-inline Event tcp_event(EventType type, const std::string& exe, const std::string& src, uint16_t sport,
-                       const std::string& dst, uint16_t dport) {
+// An event of `type` by process 100 (parent 50) running `exe`.
+inline Event process_event(EventType type, const std::string& exe) {
   Event e;
   e.type = type;
   e.pid = e.tid = e.vpid = 100;
   e.ppid = 50;
   e.exe = exe;
   e.comm = exe.substr(exe.rfind('/') + 1).substr(0, 15);
+  return e;
+}
+
+// A TCP/IPv4 event of `type` by process `exe`: src = the client end, dst = the server end.
+inline Event tcp_event(EventType type, const std::string& exe, const std::string& src, uint16_t sport,
+                       const std::string& dst, uint16_t dport) {
+  Event e = process_event(type, exe);
   e.family = 2;  // AF_INET
   e.l4proto = 6;  // TCP
   e.src_addr = src;

@@ -190,12 +190,7 @@ TEST_F(FalcoUpstream, ContactK8sApiServerFromContainer) {
 }
 
 TEST_F(FalcoUpstream, PtraceAttachedToProcess) {
-  Event ev;
-  ev.type = EventType::Ptrace;
-  ev.pid = 100;
-  ev.ppid = 50;
-  ev.comm = "gdb";
-  ev.exe = "/usr/bin/gdb";
+  Event ev = process_event(EventType::Ptrace, "/usr/bin/gdb");
   ev.flags = 16;  // PTRACE_ATTACH
   EXPECT_TRUE(has(fired(ev, on_host()), "PTRACE attached to process"));
   ev.flags = 2;  // PTRACE_PEEKDATA
@@ -226,12 +221,7 @@ TEST_F(FalcoUpstream, IncubatingEnvironmentRulesReadTheExecsEnvironment) {
 }
 
 TEST_F(FalcoUpstream, PacketSocketCreatedInContainer) {
-  Event ev;
-  ev.type = EventType::Socket;
-  ev.pid = 100;
-  ev.ppid = 50;
-  ev.comm = "arpspoof";
-  ev.exe = "/usr/sbin/arpspoof";
+  Event ev = process_event(EventType::Socket, "/usr/sbin/arpspoof");
   ev.family = 17;  // AF_PACKET
   ev.flags = 3;    // SOCK_RAW
   ev.ret = 3;
