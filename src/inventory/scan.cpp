@@ -24,7 +24,7 @@ namespace {
 
 // File contents read but not yet inspected, across every layer of a scan: enough to keep the
 // inspectors busy, small beside what the scan needs anyway.
-constexpr uint64_t kMaxPendingInspectionBytes = 8ull << 20;
+constexpr uint64_t kMaxPendingInspectionBytes = 4ull << 20;
 
 // One inspector thread per core: the inspectors are what costs, the readers mostly wait on them.
 unsigned inspection_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
