@@ -44,6 +44,9 @@ stop_agent() {
   agent_pid=
 }
 
+# The median of the numbers given.
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
 # median of $runs runs of the workload: "WALL CPU", each the median of its own column
 median() {
   local walls=() cpus=() w c
@@ -52,8 +55,7 @@ median() {
     walls+=("$w")
     cpus+=("$c")
   done
-  local mid=$(((runs + 1) / 2))
-  echo "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p") $(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")"
+  echo "$(median_of "${walls[@]}") $(median_of "${cpus[@]}")"
 }
 
 # Nanoseconds the kernel has spent so far in the eBPF programs loaded after program id $1 (the
@@ -78,16 +80,25 @@ echo "sensor's in-kernel cost; bpf/op = time in the agent's eBPF programs per op
 printf '%-16s %9s %9s %8s %9s %9s %8s %8s %10s\n' workload "wall" "+agent" overhead "cpu" "+agent" overhead "bpf/op" sysdig
 stats_was=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -qw kernel.bpf_stats_enabled=1
+# Each run without the agent is followed at once by one with it, so that a change in the machine's
+# other load over the minutes the benchmark takes falls on both sides alike.
 for w in "exec 2000" "open 1000000" "openr 1000000" "connect 20000"; do
-  # shellcheck disable=SC2086
-  read -r base_wall base_cpu < <(median $w)
-  ids_before=$(last_prog_id)
-  start_agent
-  before=$(bpf_ns "$ids_before")
-  # shellcheck disable=SC2086
-  read -r wall cpu < <(median $w)
-  per_op=$(echo "($(bpf_ns "$ids_before") - $before) / ($runs * ${w#* })" | bc)
-  stop_agent
+  base_walls=() base_cpus=() walls=() cpus=() spent=0
+  for ((r = 0; r < runs; r++)); do
+    # shellcheck disable=SC2086
+    read -r base_w base_c < <("${workload[@]}" $w)
+    ids_before=$(last_prog_id)
+    start_agent
+    before=$(bpf_ns "$ids_before")
+    # shellcheck disable=SC2086
+    read -r agent_w agent_c < <("${workload[@]}" $w)
+    spent=$((spent + $(bpf_ns "$ids_before") - before))
+    stop_agent
+    base_walls+=("$base_w") base_cpus+=("$base_c") walls+=("$agent_w") cpus+=("$agent_c")
+  done
+  base_wall=$(median_of "${base_walls[@]}") base_cpu=$(median_of "${base_cpus[@]}")
+  wall=$(median_of "${walls[@]}") cpu=$(median_of "${cpus[@]}")
+  per_op=$((spent / (runs * ${w#* })))
   sys="n/a"
   if [[ -z $sysdig_reason ]]; then
     sysdig -w /dev/null &
