@@ -43,9 +43,10 @@ constexpr const char* kInput = "eBPF sensor";
 
 enum class ExitProg { Open, File, File2, Net, Priv };
 struct Hook {
-  const char* tracepoint;  // syscalls/sys_{enter,exit}_<tracepoint>
+  const char* tracepoint;  // syscalls/sys_exit_<tracepoint>, and sys_enter_<tracepoint> when `enter`
   uint32_t group;
   ExitProg exit;
+  bool enter = false;      // the address argument is copied before the call can block (connect, bind)
 };
 constexpr Hook kHooks[] = {
     {"open", kGroupFile, ExitProg::Open},          {"openat", kGroupFile, ExitProg::Open},
@@ -60,8 +61,8 @@ constexpr Hook kHooks[] = {
     {"renameat", kGroupFile, ExitProg::File2},     {"renameat2", kGroupFile, ExitProg::File2},
     {"symlink", kGroupFile, ExitProg::File2},      {"symlinkat", kGroupFile, ExitProg::File2},
     {"link", kGroupFile, ExitProg::File2},         {"linkat", kGroupFile, ExitProg::File2},
-    {"connect", kGroupNetwork, ExitProg::Net},     {"accept", kGroupNetwork, ExitProg::Net},
-    {"accept4", kGroupNetwork, ExitProg::Net},     {"bind", kGroupNetwork, ExitProg::Net},
+    {"connect", kGroupNetwork, ExitProg::Net, true}, {"accept", kGroupNetwork, ExitProg::Net},
+    {"accept4", kGroupNetwork, ExitProg::Net},     {"bind", kGroupNetwork, ExitProg::Net, true},
     {"listen", kGroupNetwork, ExitProg::Net},      {"socket", kGroupNetwork, ExitProg::Net},
     {"dup", kGroupNetwork, ExitProg::Net},         {"dup2", kGroupNetwork, ExitProg::Net},
     {"dup3", kGroupNetwork, ExitProg::Net},        {"mount", kGroupPrivilege, ExitProg::File2},
@@ -218,7 +219,7 @@ std::unique_ptr<Sensor> Sensor::open(const SensorOptions& options) {
       bpf_program__set_autoload(p.on_exec, process);
       bpf_program__set_autoload(p.on_fork, process);
       bpf_program__set_autoload(p.on_exit, process);
-      bpf_program__set_autoload(p.sys_enter, options.groups & ~kGroupProcess);
+      bpf_program__set_autoload(p.sys_enter, options.groups & kGroupNetwork);
       bpf_program__set_autoload(p.sys_exit_open, options.groups & kGroupFile);
       bpf_program__set_autoload(p.sys_exit_file, options.groups & kGroupFile);
       bpf_program__set_autoload(p.sys_exit_file2, options.groups & (kGroupFile | kGroupPrivilege));
@@ -269,7 +270,7 @@ std::unique_ptr<Sensor> Sensor::open(const SensorOptions& options) {
                                                             : p.sys_exit_priv;
     // The exit side first, so no enter is stashed that no exit would take.
     impl->attach(exit_prog, "syscalls", exit);
-    impl->attach(p.sys_enter, "syscalls", enter);
+    if (hook.enter) impl->attach(p.sys_enter, "syscalls", enter);
   }
 
   impl->rb = ring_buffer__new(bpf_map__fd(impl->skel->maps.events), Impl::on_record, impl.get(), nullptr);

@@ -424,77 +424,58 @@ static __always_inline int prefix_match(struct moat_wire_config *cfg, const char
 
 #define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)
 
-/* True for a read-only open of an absolute path outside every prefix: the exit would drop it, so
- * the enter need not stash it. This is the commonest open there is (libraries, locale files). */
-static __always_inline int unwanted_read_open(struct moat_wire_config *cfg, int nr, const __u64 *args) {
-  const char *upath;
-  __u64 flags;
-  switch (nr) {
-    case MNR_open: upath = (const char *)args[0]; flags = args[1]; break;
-    case MNR_openat: upath = (const char *)args[1]; flags = args[2]; break;
-    case MNR_openat2: {
-      struct open_how how = {};
-      bpf_probe_read_user(&how, sizeof(how), (void *)args[2]);
-      upath = (const char *)args[1];
-      flags = how.flags;
-      break;
-    }
-    default: return 0;
-  }
-  if ((flags & WRITE_FLAGS) || cfg->all_opens) return 0;
-  struct pathbuf *pb = get_pathbuf();
-  if (!pb) return 0;
-  if (bpf_probe_read_user_str(pb->b, MOAT_PREFIX_LEN + 1, upath) <= 0 || pb->b[0] != '/') return 0;
-  return !prefix_match(cfg, pb->b);
-}
-
-/* True for socket() of the unix and IP families: every program makes them, and what they are used
- * for is reported by connect, bind, listen and accept. The other families (packet, netlink, ...)
- * are rare and telling. */
-static __always_inline int unwanted_socket(int nr, const __u64 *args) {
-  if (nr != MNR_socket) return 0;
-  return args[0] == AF_UNIX || args[0] == AF_INET || args[0] == AF_INET6;
-}
-
-/* The ctx of every syscalls/sys_enter_* tracepoint: common header, nr, then six 8-byte args.
- * What the exit would drop anyway is dropped here, before the thread's storage is touched. */
+/* Only connect and bind have an enter program: the address they are given is user memory that
+ * may change while the call blocks, so it is copied before. Every other syscall is read whole at
+ * its exit, its arguments from the registers the task entered the kernel with: an enter program
+ * on the commonest calls (opens) cost as much again as their exit. */
 SEC("tracepoint")
 int sys_enter(struct trace_event_raw_sys_enter *ctx) {
   struct moat_wire_config *cfg = get_config();
   if (ignored(cfg)) return 0;
-  int nr = (int)ctx->id;
-  __u64 args[6];
+  struct stash *st = bpf_task_storage_get(&stash_map, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!st) return 0;
+  st->nr = (int)ctx->id;
   /* Copied with a helper, not read directly: a direct read of args[5] would raise the program's
    * max ctx offset past the record of a syscall with fewer arguments, and attaching to that
    * tracepoint would then be refused (EACCES). */
-  bpf_probe_read_kernel(args, sizeof(args), ctx->args);
-  if (unwanted_read_open(cfg, nr, args) || unwanted_socket(nr, args)) return 0;
-  struct stash *st = bpf_task_storage_get(&stash_map, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-  if (!st) return 0;
-  st->nr = nr;
-  __builtin_memcpy(st->args, args, sizeof(args));
+  bpf_probe_read_kernel(st->args, sizeof(st->args), ctx->args);
   st->sa_len = 0;
-  /* the destination of connect/bind is user memory that may change while the call blocks */
-  if (nr == MNR_connect || nr == MNR_bind) {
-    /* a whole-buffer read first (constant size), a shorter one when that crosses into an
-     * unmapped page; sa_len says how much of it is the caller's */
-    __u64 len = args[2];
-    if (len > MOAT_SOCKADDR_MAX) len = MOAT_SOCKADDR_MAX;
-    const void *src = (const void *)args[1];
-    if (bpf_probe_read_user(st->sa, sizeof(st->sa), src) == 0 ||
-        bpf_probe_read_user(st->sa, len & (MOAT_SOCKADDR_MAX - 1), src) == 0)
-      st->sa_len = len;
-  }
+  /* a whole-buffer read first (constant size), a shorter one when that crosses into an unmapped
+   * page; sa_len says how much of it is the caller's */
+  __u64 len = st->args[2];
+  if (len > MOAT_SOCKADDR_MAX) len = MOAT_SOCKADDR_MAX;
+  const void *src = (const void *)st->args[1];
+  if (bpf_probe_read_user(st->sa, sizeof(st->sa), src) == 0 ||
+      bpf_probe_read_user(st->sa, len & (MOAT_SOCKADDR_MAX - 1), src) == 0)
+    st->sa_len = len;
   return 0;
 }
 
-/* This thread's stashed enter, copied out and marked taken; -1 when there is none or it belongs to
- * another syscall (its enter was filtered, or ran before the programs were attached). */
+/* The exiting syscall's number and arguments: connect's and bind's as their enter stashed them
+ * (marked taken), every other's from the registers saved at syscall entry (x86_64: rdi, rsi, rdx,
+ * r10, r8, r9), which the kernel leaves as the caller set them. -1 when there is nothing to take:
+ * the agent's own call, or a connect whose enter ran before the programs were attached. */
 static __always_inline int take_stash(struct trace_event_raw_sys_exit *ctx, struct stash *out) {
-  struct stash *st = bpf_task_storage_get(&stash_map, bpf_get_current_task_btf(), 0, 0);
-  if (!st || st->nr != (int)ctx->id) return -1;
-  __builtin_memcpy(out, st, sizeof(*out));
-  st->nr = NO_STASH;
+  struct moat_wire_config *cfg = get_config();
+  if (ignored(cfg)) return -1;
+  int nr = (int)ctx->id;
+  struct task_struct *task = bpf_get_current_task_btf();
+  if (nr == MNR_connect || nr == MNR_bind) {
+    struct stash *st = bpf_task_storage_get(&stash_map, task, 0, 0);
+    if (!st || st->nr != nr) return -1;
+    __builtin_memcpy(out, st, sizeof(*out));
+    st->nr = NO_STASH;
+    return 0;
+  }
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+  out->nr = nr;
+  out->args[0] = regs->di;
+  out->args[1] = regs->si;
+  out->args[2] = regs->dx;
+  out->args[3] = regs->r10;
+  out->args[4] = regs->r8;
+  out->args[5] = regs->r9;
+  out->sa_len = 0;
   return 0;
 }
 
@@ -626,7 +607,11 @@ int sys_exit_net(struct trace_event_raw_sys_exit *ctx) {
     case MNR_accept: case MNR_accept4:
       if (ret < 0) return 0; /* a failed accept (EAGAIN on a non-blocking socket) says nothing */
       kind = MW_ACCEPT; sock_fd = ret; break;
-    case MNR_socket: kind = MW_SOCKET; sock_fd = -1; break;
+    case MNR_socket:
+      /* unix and IP sockets are every program's, and what they are used for is reported by
+       * connect, bind, listen and accept; the other families (packet, netlink...) are telling */
+      if (st.args[0] == AF_UNIX || st.args[0] == AF_INET || st.args[0] == AF_INET6) return 0;
+      kind = MW_SOCKET; sock_fd = -1; break;
     case MNR_dup: case MNR_dup2: case MNR_dup3:
       /* Only a socket put on another descriptor (a shell's stdin/stdout on a connection) is
        * reported: shells duplicate files and pipes all the time. */
