@@ -6,7 +6,10 @@
 //   bench_runtime_workload openr N       N read-only open+close of a file outside the watched prefixes
 //   bench_runtime_workload connect N     N TCP connects to a listener on 127.0.0.1, accepted and closed
 //   bench_runtime_workload rate R S      write opens at R per second for S seconds (paced every ms)
+//   bench_runtime_workload tree N DIR    N passes reading every file under DIR (open, read, close), as a
+//                                        build reads its headers: opens among real work
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -74,6 +77,22 @@ void connect_loop(long n) {
   ::close(server);
 }
 
+char read_buffer[1 << 16];
+
+int read_whole(const char* path, const struct stat*, int type, FTW*) {
+  if (type != FTW_F) return 0;
+  int fd = ::open(path, O_RDONLY);
+  if (fd < 0) return 0;
+  while (::read(fd, read_buffer, sizeof read_buffer) > 0) {
+  }
+  ::close(fd);
+  return 0;
+}
+
+void tree_loop(long passes, const char* dir) {
+  for (long i = 0; i < passes; ++i) ::nftw(dir, read_whole, 32, FTW_PHYS);
+}
+
 void rate_loop(long per_second, long seconds, const char* path) {
   const long per_ms = std::max(1L, per_second / 1000);
   auto start = Clock::now();
@@ -87,7 +106,7 @@ void rate_loop(long per_second, long seconds, const char* path) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s exec|open|openr|connect N, or rate PER_SECOND SECONDS\n", argv[0]);
+    std::fprintf(stderr, "usage: %s exec|open|openr|connect N, tree N DIR, or rate PER_SECOND SECONDS\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
@@ -105,6 +124,8 @@ int main(int argc, char** argv) {
     open_loop(n, file.c_str(), O_RDONLY);
   } else if (mode == "connect") {
     connect_loop(n);
+  } else if (mode == "tree" && argc >= 4) {
+    tree_loop(n, argv[3]);
   } else if (mode == "rate" && argc >= 4) {
     rate_loop(n, std::atol(argv[3]), file.c_str());
   } else {
