@@ -5,26 +5,14 @@
 
 #include "base/error.h"
 #include "image/entries.h"
+#include "support/string_reader.h"
 #include "support/tar_builder.h"
 
 namespace {
 
 using moat::image::EntryKind;
 
-class StringReader : public moat::image::Reader {
- public:
-  explicit StringReader(std::string s) : s_(std::move(s)) {}
-  size_t read(char* buf, size_t n) override {
-    n = std::min(n, s_.size() - pos_);
-    std::memcpy(buf, s_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string s_;
-  size_t pos_ = 0;
-};
+using moat::test::StringReader;
 
 struct Seen {
   EntryKind kind;

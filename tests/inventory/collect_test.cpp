@@ -9,24 +9,12 @@
 #include <thread>
 
 #include "base/error.h"
+#include "support/string_reader.h"
 #include "support/tar_builder.h"
 
 namespace {
 
-class StringReader : public moat::image::Reader {
- public:
-  explicit StringReader(std::string s) : s_(std::move(s)) {}
-  size_t read(char* buf, size_t n) override {
-    n = std::min(n, s_.size() - pos_);
-    std::memcpy(buf, s_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string s_;
-  size_t pos_ = 0;
-};
+using moat::test::StringReader;
 
 // Reports every file's first line; takes longer on early files so that later ones finish first,
 // and fails on files whose content says so.
