@@ -43,7 +43,7 @@ struct scratch {
 struct pathbuf {
   char b[PATH_BUF_SIZE];
 };
-/* Arguments of a syscall between its enter and its exit, keyed by thread id. */
+/* A syscall's number and arguments, and for connect/bind the address copied at its enter. */
 struct stash {
   __u64 args[6];
   __s32 nr;
@@ -455,7 +455,7 @@ int sys_enter(struct trace_event_raw_sys_enter *ctx) {
  * (marked taken), every other's from the registers saved at syscall entry (x86_64: rdi, rsi, rdx,
  * r10, r8, r9), which the kernel leaves as the caller set them. -1 when there is nothing to take:
  * the agent's own call, or a connect whose enter ran before the programs were attached. */
-static __always_inline int take_stash(struct trace_event_raw_sys_exit *ctx, struct stash *out) {
+static __always_inline int exiting_call(struct trace_event_raw_sys_exit *ctx, struct stash *out) {
   struct moat_wire_config *cfg = get_config();
   if (ignored(cfg)) return -1;
   int nr = (int)ctx->id;
@@ -482,7 +482,7 @@ static __always_inline int take_stash(struct trace_event_raw_sys_exit *ctx, stru
 SEC("tracepoint")
 int sys_exit_open(struct trace_event_raw_sys_exit *ctx) {
   struct stash st;
-  if (take_stash(ctx, &st) != 0) return 0;
+  if (exiting_call(ctx, &st) != 0) return 0;
   long ret = ctx->ret;
   if (ret < 0) return 0; /* only opens that succeeded */
   struct moat_wire_config *cfg = get_config();
@@ -532,7 +532,7 @@ int sys_exit_open(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint")
 int sys_exit_file(struct trace_event_raw_sys_exit *ctx) {
   struct stash st;
-  if (take_stash(ctx, &st) != 0) return 0;
+  if (exiting_call(ctx, &st) != 0) return 0;
   __u64 *a = st.args;
   __u8 kind;
   const void *path = 0; /* NULL: the object is descriptor a[0] */
@@ -572,7 +572,7 @@ int sys_exit_file(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint")
 int sys_exit_file2(struct trace_event_raw_sys_exit *ctx) {
   struct stash st;
-  if (take_stash(ctx, &st) != 0) return 0;
+  if (exiting_call(ctx, &st) != 0) return 0;
   __u64 *a = st.args;
   __u8 kind;
   const void *p1, *p2, *p3 = 0;
@@ -603,7 +603,7 @@ int sys_exit_file2(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint")
 int sys_exit_net(struct trace_event_raw_sys_exit *ctx) {
   struct stash st;
-  if (take_stash(ctx, &st) != 0) return 0;
+  if (exiting_call(ctx, &st) != 0) return 0;
   long ret = ctx->ret;
   __u8 kind;
   long sock_fd;
@@ -653,7 +653,7 @@ int sys_exit_net(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint")
 int sys_exit_priv(struct trace_event_raw_sys_exit *ctx) {
   struct stash st;
-  if (take_stash(ctx, &st) != 0) return 0;
+  if (exiting_call(ctx, &st) != 0) return 0;
   __u64 *a = st.args;
   __u8 kind;
   switch (st.nr) {
