@@ -505,19 +505,21 @@ int sys_exit_open(struct trace_event_raw_sys_exit *ctx) {
   }
   /* Most opens are reads of absolute paths under no prefix (libraries, headers, data): the start
    * of the path decides those, before the whole path or the header costs anything. */
-  int reads = !(flags & WRITE_FLAGS) && !cfg->all_opens;
-  if (reads) {
+  /* a read-only open that the prefixes may still drop */
+  int undecided_read = !(flags & WRITE_FLAGS) && !cfg->all_opens;
+  if (undecided_read) {
     struct pathbuf *pb = get_pathbuf();
-    if (pb && bpf_probe_read_user_str(pb->b, MOAT_PREFIX_LEN + 1, upath) > 0 && pb->b[0] == '/' &&
-        !prefix_match(cfg, pb->b))
-      return 0;
+    if (pb && bpf_probe_read_user_str(pb->b, MOAT_PREFIX_LEN + 1, upath) > 0 && pb->b[0] == '/') {
+      if (!prefix_match(cfg, pb->b)) return 0;
+      undecided_read = 0; /* an absolute path under a prefix: the whole path cannot undo that */
+    }
   }
   struct moat_wire_hdr *h = scratch_record();
   if (!h) return 0;
   /* An absolute path is taken as given; a relative one is resolved through the new descriptor. */
   __u32 end = put_user_str(h, sizeof(*h), 0, upath);
   if (h->len[0] == 0 || *((char *)h + sizeof(*h)) != '/') end = put_fd_path(h, sizeof(*h), 0, ret);
-  if (reads && !prefix_match(cfg, (const char *)h + sizeof(*h))) return 0;
+  if (undecided_read && !prefix_match(cfg, (const char *)h + sizeof(*h))) return 0;
   __u16 path_len = h->len[0];
   fill_header(h, MW_OPEN);
   h->len[0] = path_len;
