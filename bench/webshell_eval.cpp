@@ -1,6 +1,11 @@
 // Recall and false-positive rate of the webshell detector, per language, on a held-out split.
 //
 //   webshell_eval CORPUS_DIR BENIGN_DIR
+//   webshell_eval --score DIR        every candidate file under DIR: verdict, score, signals
+//                                    (for extra tuning sets and the TUNE half; files named like
+//                                    the split corpus's HELD-OUT half are skipped unread)
+//   webshell_eval --benign BENIGN_DIR  false positives only (counts per language and half, and
+//                                    every flagged file): for tuning without the malicious halves
 //
 // CORPUS_DIR holds <ext>/<sha256-prefix>.<ext> malicious files; BENIGN_DIR is the output of
 // scripts/fixtures/benign-web.sh. Both are split by a hash: corpus files by the first hex digit of
@@ -8,6 +13,7 @@
 // BENIGN_DIR (even TUNE, odd HELD-OUT). Misses and false positives are listed for TUNE only, so
 // the HELD-OUT figures stay untouched by tuning. Files are read as bytes, never executed.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -52,9 +58,63 @@ std::string top_signals(const std::vector<std::string>& s, size_t n) {
   return out;
 }
 
+int score_dir(const fs::path& dir) {
+  std::vector<fs::path> files;
+  size_t held_out = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || !webshell_candidate(e.path().string())) continue;
+    // A corpus split by name (<16 hex>.<ext>): HELD-OUT files (8-f) are neither scored nor listed.
+    std::string stem = e.path().stem().string();
+    if (stem.size() == 16 && stem.find_first_not_of("0123456789abcdef") == std::string::npos && stem[0] >= '8') {
+      ++held_out;
+      continue;
+    }
+    files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  size_t hits = 0;
+  for (const fs::path& p : files) {
+    auto v = score_webshell(p.string(), read(p));
+    hits += v.webshell;
+    std::printf("%s %-8s %6.1f %s: %s\n", v.webshell ? "HIT " : "MISS", v.language.empty() ? "-" : v.language.c_str(), v.score,
+                p.lexically_relative(dir).c_str(), top_signals(v.signals, 5).c_str());
+  }
+  std::printf("%zu/%zu detected (%zu HELD-OUT files skipped)\n", hits, files.size(), held_out);
+  return 0;
+}
+
 }  // namespace
 
+int benign_only(const fs::path& benign) {
+  std::map<std::string, std::array<Tally, 2>> rows;
+  std::vector<std::string> fps;
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(benign, fs::directory_options::skip_permission_denied);
+       it != fs::recursive_directory_iterator(); ++it)
+    if (it->is_regular_file() && !it->is_symlink() && webshell_candidate(it->path().string())) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& p : files) {
+    std::string rel = p.lexically_relative(benign).string();
+    int half = static_cast<int>(fnv1a(rel) & 1);
+    auto v = score_webshell(p.string(), read(p));
+    if (v.language.empty()) continue;
+    Tally& t = rows[v.language][half];
+    ++t.files;
+    if (!v.webshell) continue;
+    ++t.hits;
+    char s[32];
+    std::snprintf(s, sizeof s, "%.1f", v.score);
+    fps.push_back(std::string(half ? "HELD " : "TUNE ") + v.language + " " + rel + " score " + s + ": " + top_signals(v.signals, 4));
+  }
+  for (const auto& [lang, r] : rows)
+    std::printf("%-8s TUNE %zu/%zu  HELD-OUT %zu/%zu\n", lang.c_str(), r[0].hits, r[0].files, r[1].hits, r[1].files);
+  for (const auto& f : fps) std::printf("  %s\n", f.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--score") return score_dir(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "--benign") return benign_only(argv[2]);
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s CORPUS_DIR BENIGN_DIR\n", argv[0]);
     return 2;
