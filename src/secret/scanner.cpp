@@ -1,16 +1,13 @@
 #include "secret/scanner.h"
 
-#include <hs/hs.h>
-
 #include <algorithm>
 #include <cstring>
-#include <mutex>
-#include <new>
 #include <set>
 #include <sstream>
 
 #include "base/error.h"
 #include "base/files.h"
+#include "base/hyperscan.h"
 #include "base/sha256.h"
 #include "secret/compiled_rule.h"
 #include "secret/regex.h"
@@ -70,33 +67,11 @@ struct SecretEngine {
   std::vector<Regex> allow_secrets;
   uint32_t max_pairs = 1;
   hs_database_t* database = nullptr;
-  hs_scratch_t* prototype = nullptr;
-  mutable std::mutex pool_mutex;
-  mutable std::vector<hs_scratch_t*> pool;
+  std::unique_ptr<HyperscanScratch> scratch;
 
   ~SecretEngine() {
-    for (hs_scratch_t* scratch : pool) hs_free_scratch(scratch);
-    hs_free_scratch(prototype);
+    scratch.reset();
     hs_free_database(database);
-  }
-
-  // Hyperscan scratch may serve one scan at a time: each call borrows one from the pool.
-  hs_scratch_t* borrow() const {
-    {
-      const std::lock_guard lock(pool_mutex);
-      if (!pool.empty()) {
-        hs_scratch_t* scratch = pool.back();
-        pool.pop_back();
-        return scratch;
-      }
-    }
-    hs_scratch_t* scratch = nullptr;
-    if (hs_clone_scratch(prototype, &scratch) != HS_SUCCESS) throw std::bad_alloc();
-    return scratch;
-  }
-  void give_back(hs_scratch_t* scratch) const {
-    const std::lock_guard lock(pool_mutex);
-    pool.push_back(scratch);
   }
 
   // Compiling the Hyperscan database is most of a scanner's start-up (about a second for the
@@ -137,53 +112,35 @@ struct SecretEngine {
       }
       fail("secret rules", "Hyperscan cannot compile the rule set: " + message);
     }
-    if (hs_alloc_scratch(database, &prototype) != HS_SUCCESS) throw std::bad_alloc();
-    if (!cache_file.empty()) store_cached(cache_file);
+    scratch = std::make_unique<HyperscanScratch>(database);
+    if (!cache_file.empty()) {
+      std::string header = std::to_string(window_before.size()) + "\n";
+      for (size_t w : window_before) header += std::to_string(w) + "\n";
+      store_database(cache_file, header, database);
+    }
   }
 
-  // Cache file: "moat-hs1\n", the rule count and each rule's window as decimal lines, then the
-  // serialized database.
+  // The cache file's header holds the rule count and each rule's window, as decimal lines.
   bool load_cached(const std::filesystem::path& file) {
-    std::string bytes;
-    try {
-      bytes = read_file(file, 256ull << 20);
-    } catch (const Error&) {
-      return false;
-    }
-    std::istringstream in(bytes);
-    std::string magic;
+    std::string header;
+    hs_database_t* db = load_database(file, header);
+    if (db == nullptr) return false;
+    std::istringstream in(header);
     size_t count = 0;
-    if (!std::getline(in, magic) || magic != "moat-hs1" || !(in >> count) || count != set.rules.size()) return false;
-    std::vector<size_t> windows(count);
-    for (size_t& w : windows)
-      if (!(in >> w)) return false;
-    in.get();  // the newline before the database
-    const size_t offset = static_cast<size_t>(in.tellg());
-    if (offset >= bytes.size()) return false;
-    hs_database_t* db = nullptr;
-    if (hs_deserialize_database(bytes.data() + offset, bytes.size() - offset, &db) != HS_SUCCESS) return false;
-    if (hs_alloc_scratch(db, &prototype) != HS_SUCCESS) {
+    std::vector<size_t> windows;
+    if (in >> count && count == set.rules.size()) {
+      windows.resize(count);
+      for (size_t& w : windows)
+        if (!(in >> w)) windows.clear();
+    }
+    if (windows.size() != set.rules.size()) {
       hs_free_database(db);
       return false;
     }
     database = db;
+    scratch = std::make_unique<HyperscanScratch>(database);
     window_before = std::move(windows);
     return true;
-  }
-
-  void store_cached(const std::filesystem::path& file) const {
-    char* serialized = nullptr;
-    size_t length = 0;
-    if (hs_serialize_database(database, &serialized, &length) != HS_SUCCESS) return;
-    std::string out = "moat-hs1\n" + std::to_string(window_before.size()) + "\n";
-    for (size_t w : window_before) out += std::to_string(w) + "\n";
-    out.append(serialized, length);
-    free(serialized);  // allocated by Hyperscan's default allocator, which is malloc
-    try {  // best effort: a cache that cannot be written only costs time
-      std::filesystem::create_directories(file.parent_path());
-      write_file_atomic(file, out);
-    } catch (const std::exception&) {
-    }
   }
 
   bool allowed_secret(std::string_view secret) const {
@@ -267,10 +224,11 @@ std::vector<SecretMatch> SecretScanner::scan(std::string_view path, std::string_
   for (const CompiledRule& rule : engine.rules) pass.active.push_back(rule.applies_to(path) ? 1 : 0);
   pass.examined.assign(engine.rules.size(), {0, 0});
 
-  hs_scratch_t* scratch = engine.borrow();
-  const hs_error_t rc = hs_scan(engine.database, pass.text.data(), static_cast<unsigned>(pass.text.size()), 0, scratch,
-                                on_candidate, &pass);
-  engine.give_back(scratch);
+  const hs_error_t rc = [&] {
+    const HyperscanScratch::Lease scratch(*engine.scratch);
+    return hs_scan(engine.database, pass.text.data(), static_cast<unsigned>(pass.text.size()), 0, scratch.get(),
+                   on_candidate, &pass);
+  }();
   if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
     fail(std::string(path), "secret scan failed (Hyperscan error " + std::to_string(rc) + ")");
 
