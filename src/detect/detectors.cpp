@@ -100,6 +100,7 @@ Detectors::Detectors(const DetectOptions& options) : impl_(std::make_unique<Impl
   if (options.scanners.malware) {
     MalwareInspectorOptions m;
     for (const auto& p : options.yara_rule_paths) m.yara.rule_paths.emplace_back(p);
+    m.yara.cache_dir = options.cache_dir;
     if (!options.clamav_database.empty()) m.clamav = malware::ClamavOptions{options.clamav_database};
     impl_->malware = std::make_unique<MalwareInspector>(m);
   }
