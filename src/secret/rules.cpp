@@ -202,8 +202,10 @@ class Reader {
     if (rule.severity.empty()) error(node, "rule " + rule.id + " has no severity");
     if (rule.regex.empty()) error(node, "rule " + rule.id + " has no regex");
     const std::string named = rule.origin + ": rule " + rule.id;
-    Regex(rule.regex, named);  // PCRE2's message first: it is the dialect rules are written in
-    plan_hyperscan(rule.regex, named);
+    // PCRE2, the dialect rules are written in, checks the regex here. Whether Hyperscan can take it is
+    // checked where it is compiled for Hyperscan (SecretScanner), and only then: with a compiled
+    // database cached for the same rules, that check was passed when it was built.
+    Regex(rule.regex, named);
     return rule;
   }
 

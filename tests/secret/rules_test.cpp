@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "secret/regex.h"
+#include "secret/scanner.h"
 
 namespace moat::secret {
 namespace {
@@ -19,6 +20,16 @@ using ::testing::HasSubstr;
 std::string parse_error(const std::string& yaml) {
   try {
     parse_secret_rules(yaml, "user.yaml");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Rules that parse but that Hyperscan cannot take are refused when the scanner is built.
+std::string scanner_error(const std::string& yaml) {
+  try {
+    SecretScanner scanner(parse_secret_rules(yaml, "user.yaml"));
   } catch (const Error& e) {
     return e.what();
   }
@@ -110,8 +121,8 @@ TEST(SecretRules, MalformedFilesNameFileLineAndProblem) {
               HasSubstr("min_entropy of rule a must be a number from 0 to 8"));
   EXPECT_THAT(parse_error("rules:\n  - id: a\n    title: t\n    severity: LOW\n    regex: abc\n    generic: 'yes'\n"),
               HasSubstr("generic of rule a must be true or false"));
-  EXPECT_THAT(parse_error("rules:\n  - id: a\n    title: t\n    severity: LOW\n    regex: 'a*'\n"),
-              HasSubstr("rule a: regex can match the empty string"));
+  EXPECT_THAT(scanner_error("rules:\n  - id: a\n    title: t\n    severity: LOW\n    regex: 'a*'\n"),
+              HasSubstr("user.yaml:2: rule a: regex can match the empty string"));
   EXPECT_THAT(parse_error("allow:\n  secrets: ['(']\n"), HasSubstr("user.yaml:2: allow secrets: bad regex"));
   EXPECT_THAT(parse_error("allow:\n  files: []\n"), HasSubstr("unknown key \"files\" in allow"));
   EXPECT_THAT(parse_error("base: &b {id: a}\nrules: [*b]\n"), HasSubstr("anchors and aliases are not supported"));
@@ -198,7 +209,8 @@ TEST(SecretRegex, PlansPrefilterModeForLookaround) {
   EXPECT_FALSE(plan_hyperscan("token=.+", "r").max_width.has_value());
   EXPECT_THROW(plan_hyperscan("(a)(?1)", "r"), Error);  // subroutine calls: PCRE2 only
   try {
-    parse_secret_rules("rules:\n  - id: sub\n    title: t\n    severity: LOW\n    regex: '(a)(?1)b'\n", "u.yaml");
+    SecretScanner(
+        parse_secret_rules("rules:\n  - id: sub\n    title: t\n    severity: LOW\n    regex: '(a)(?1)b'\n", "u.yaml"));
     FAIL() << "accepted";
   } catch (const Error& e) {
     EXPECT_THAT(e.what(), HasSubstr("u.yaml:2: rule sub: regex not usable by Hyperscan: Subpattern reference"));
