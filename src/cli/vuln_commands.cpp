@@ -62,8 +62,11 @@ void add_scan_options(CLI::App* cmd, ScanOptions& o, bool image_options) {
   cmd->add_option("--severity", o.severity, "report only these severities, e.g. HIGH,CRITICAL");
   cmd->add_flag("--ignore-unfixed", o.ignore_unfixed, "leave out vulnerabilities that have no fix yet");
   cmd->add_option("--exit-code", o.exit_code, "exit with this status when vulnerabilities remain (CI gating)");
-  cmd->add_option("--ignorefile", o.ignore_files, "ignore file (default ./.moatignore.yaml when present)");
-  cmd->add_option("--vex", o.vex_files, "OpenVEX document whose not_affected/fixed statements suppress findings");
+  cmd->add_option("--ignorefile", o.ignore_files, "ignore file (default ./.moatignore.yaml when present); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--vex", o.vex_files,
+                  "OpenVEX document whose not_affected/fixed statements suppress findings; repeatable")
+      ->allow_extra_args(false);
   cmd->add_flag("--include-owned", o.include_owned,
                 "also judge language packages installed by an OS package by their language's advisories");
   cmd->add_option("--max-db-age", o.max_db_age_days, "warn when the advisory database is older (days)");
@@ -77,8 +80,11 @@ void add_scan_options(CLI::App* cmd, ScanOptions& o, bool image_options) {
 // Images and directories are read file by file, so the other scanners can ride the same pass.
 void add_scanner_options(CLI::App* cmd, ScanOptions& o) {
   cmd->add_option("--scanners", o.scanners, "comma-separated: vuln, secret, malware, config (default vuln)");
-  cmd->add_option("--secret-rules", o.secret_rules, "secret rule file added to the built-in rules (docs/secret-rules.md)");
-  cmd->add_option("--yara-rules", o.yara_rules, "YARA rule file or directory added to the bundled rules");
+  cmd->add_option("--secret-rules", o.secret_rules,
+                  "secret rule file added to the built-in rules (docs/secret-rules.md); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--yara-rules", o.yara_rules, "YARA rule file or directory added to the bundled rules; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--clamav-db", o.clamav_db, "ClamAV signature database directory: also scan with ClamAV");
 }
 
@@ -149,6 +155,7 @@ int scan_and_report(const ScanOptions& o, bool image) {
     d.clamav_database = o.clamav_db;
     if (!o.no_cache) d.cache_dir = o.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(o.cache_dir);
     detectors.emplace(d);
+    for (const auto& w : detectors->warnings()) std::cerr << "moat: warning: " << w << '\n';
   }
   Progress progress;
   inventory::ScanOptions so;

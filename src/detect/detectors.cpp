@@ -109,6 +109,13 @@ Detectors::Detectors(const DetectOptions& options) : impl_(std::make_unique<Impl
 
 Detectors::~Detectors() = default;
 
+std::vector<std::string> Detectors::warnings() const {
+  std::vector<std::string> out;
+  if (impl_->malware && !impl_->malware->yara_prefilter_off().empty())
+    out.push_back(impl_->malware->yara_prefilter_off());
+  return out;
+}
+
 std::vector<const inventory::FileInspector*> Detectors::inspectors() const {
   std::vector<const inventory::FileInspector*> out;
   if (impl_->secrets) out.push_back(impl_->secrets.get());

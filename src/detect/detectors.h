@@ -35,6 +35,10 @@ class Detectors {
 
   std::vector<const inventory::FileInspector*> inspectors() const;
 
+  // What the user should know about the rules before the scan: a YARA rule set that keeps every file
+  // going through libyara whole.
+  std::vector<std::string> warnings() const;
+
   // Secrets and malware from every layer (files deleted later included, said so in the message),
   // file-mode and tool facts of the files still visible, and the image config's own problems.
   misconfig::ConfigReport assess(const inventory::ScanResult& scan) const;

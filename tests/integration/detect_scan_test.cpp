@@ -3,11 +3,14 @@
 // the clean fixtures must give no secret and no malware finding at all.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "fixture_support.h"
 #include "report/sbom_fixture.h"
 #include "support/run_moat.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -76,6 +79,33 @@ TEST(DetectScan, PlantedMalwareAndWebshellsAreFound) {
   EXPECT_TRUE(find(all, "malware", "/var/www/html/upload.php", "webshell")) << listing(all);
   EXPECT_TRUE(find(all, "malware", "/var/www/html/cache.php", "webshell")) << listing(all);
   for (const auto& f : all) EXPECT_EQ(f.scanner, "malware");
+}
+
+// User rules run beside the bundled ones through the prefilter; a rule that can match without any of
+// its strings makes every file go through libyara whole, and moat says so before the scan.
+TEST(DetectScan, UserYaraRulesRunBesideBundledAndSayWhenTheyCostFullScans) {
+  MOAT_REQUIRE_FIXTURE("planted");
+  moat::test::TempDir rules;
+  const std::string image = (fixtures_dir() / "planted/docker.tar").string();
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(rules.path() / name) << text;
+    return (rules.path() / name).string();
+  };
+  const std::string with_string =
+      write("corp.yar", "rule corp_miner { meta: severity = \"HIGH\" strings: $a = \"donate-level\" condition: $a }\n");
+  auto r = run_moat("image --no-cache --scanners malware -f json --yara-rules " + with_string + " " + image);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  auto all = detections("image --scanners malware --yara-rules " + with_string + " " + image);
+  EXPECT_TRUE(find(all, "malware", "/opt/miner/config.json", "yara:corp_miner")) << listing(all);
+  EXPECT_TRUE(find(all, "malware", "/opt/miner/config.json", "yara:moat_xmrig_config")) << listing(all);
+
+  const std::string stringless =
+      write("tiny.yar", "rule corp_tiny { meta: severity = \"LOW\" condition: filesize < 3 and filesize > 0 }\n");
+  r = run_moat("image --no-cache --scanners malware -f json --yara-rules " + stringless + " " + image);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: YARA rule corp_tiny can match without any of its strings"), std::string::npos)
+      << r.err;
 }
 
 TEST(DetectScan, PlantedImageConfigAndFileModesAreReported) {
