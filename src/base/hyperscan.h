@@ -2,13 +2,17 @@
 // Hyperscan plumbing shared by the scanners that link it (secret, malware); header-only because base
 // itself does not link Hyperscan.
 //  - HyperscanScratch: scratch space for scans of one database from many threads at once.
+//  - HyperscanLiterals: whether a text holds any of a set of literals.
 //  - load_database / store_database: a compiled database kept in a cache file, since compiling is
 //    most of a scanner's start-up.
 #include <hs/hs.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <string>
@@ -68,6 +72,47 @@ class HyperscanScratch {
   hs_scratch_t* prototype_ = nullptr;
   mutable std::mutex mutex_;
   mutable std::vector<hs_scratch_t*> idle_;
+};
+
+// Whether a text holds any of a fixed set of literals, in one Hyperscan pass instead of a search per
+// literal. Compiled at construction (fails with std::bad_alloc or moat::Error); scans are thread-safe.
+class HyperscanLiterals {
+ public:
+  explicit HyperscanLiterals(const std::vector<std::string_view>& literals) {
+    std::vector<const char*> data;
+    std::vector<size_t> lengths;
+    std::vector<unsigned> flags(literals.size(), HS_FLAG_SINGLEMATCH), ids(literals.size(), 0);
+    for (std::string_view l : literals) {
+      data.push_back(l.data());
+      lengths.push_back(l.size());
+    }
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile_lit_multi(data.data(), flags.data(), ids.data(), lengths.data(), static_cast<unsigned>(data.size()),
+                             HS_MODE_BLOCK, nullptr, &database_, &error) != HS_SUCCESS) {
+      const std::string message = error->message;
+      hs_free_compile_error(error);
+      throw Error("Hyperscan cannot compile a literal set: " + message);
+    }
+    scratch_ = std::make_unique<HyperscanScratch>(database_);
+  }
+  ~HyperscanLiterals() {
+    scratch_.reset();
+    hs_free_database(database_);
+  }
+  HyperscanLiterals(const HyperscanLiterals&) = delete;
+  HyperscanLiterals& operator=(const HyperscanLiterals&) = delete;
+
+  bool any_in(std::string_view text) const {
+    const HyperscanScratch::Lease scratch(*scratch_);
+    const auto stop = [](unsigned, unsigned long long, unsigned long long, unsigned, void*) { return 1; };
+    // Texts over 4 GiB are searched in their first 4 GiB (Hyperscan's lengths are unsigned int).
+    const auto length = static_cast<unsigned>(std::min<size_t>(text.size(), UINT32_MAX));
+    return hs_scan(database_, text.data(), length, 0, scratch.get(), stop, nullptr) == HS_SCAN_TERMINATED;
+  }
+
+ private:
+  hs_database_t* database_ = nullptr;
+  std::unique_ptr<HyperscanScratch> scratch_;
 };
 
 // Cache file: "moat-hs2\n", the caller's header's length in decimal and a newline, the header, then
