@@ -4,7 +4,10 @@ namespace moat {
 
 std::string quoted_excerpt(std::string_view s, size_t max_chars) {
   std::string out = "\"";
-  for (const char c : s.substr(0, max_chars)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  for (const char c : s.substr(0, max_chars)) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  }
   return out + (s.size() > max_chars ? "...\"" : "\"");
 }
 

@@ -5,7 +5,8 @@
 
 namespace moat {
 
-// Input quoted for an error message: one short line whatever the input holds (control bytes become '?').
+// Input quoted for an error message: one short line whatever the input holds (control bytes become '?';
+// quotes and backslashes are escaped, so the quoting stays unambiguous).
 std::string quoted_excerpt(std::string_view s, size_t max_chars = 80);
 
 std::string ascii_lower(std::string_view s);
