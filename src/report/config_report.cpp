@@ -59,8 +59,8 @@ void write_config_table(const misconfig::ConfigReport& report, std::ostream& out
       out << "\n" << printable(file) << "\n";
     }
     out << "  " << misconfig::level_name(f.level) << "  " << (f.scanner == "config" ? "" : f.scanner + "  ")
-        << f.rule_id << "  " << where(f) << "  "
-        << printable(f.object) << "\n    " << printable(f.message, 300) << "\n";
+        << f.rule_id << "  " << where(f) << (f.object.empty() ? "" : "  " + printable(f.object)) << "\n    "
+        << printable(f.message, 300) << "\n";
   }
 }
 
