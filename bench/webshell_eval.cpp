@@ -25,10 +25,12 @@
 #include <vector>
 
 #include "malware/webshell.h"
+#include "malware/yara_scanner.h"
 
 namespace fs = std::filesystem;
 using moat::malware::score_webshell;
 using moat::malware::webshell_candidate;
+using moat::malware::YaraScanner;
 
 namespace {
 
@@ -37,6 +39,8 @@ struct Tally {
 };
 struct Row {
   Tally mal[2], ben[2];  // [0] TUNE, [1] HELD-OUT
+  // What an image scan's malware scanner reports: the webshell detector or a bundled YARA rule.
+  Tally scan_mal[2], scan_ben[2];
 };
 
 std::string read(const fs::path& p) {
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::map<std::string, Row> rows;
-  std::vector<std::string> misses, fps;
+  std::vector<std::string> misses, fps, yara_fps;
+  const YaraScanner yara;
 
   fs::path corpus(argv[1]);
   std::vector<fs::path> mal_files;
@@ -136,6 +141,8 @@ int main(int argc, char** argv) {
     if (p.extension() == ".jspx") lang = "jspx";
     Row& r = rows[lang];
     ++r.mal[half].files;
+    ++r.scan_mal[half].files;
+    if (v.webshell || !yara.scan(p.string(), content).empty()) ++r.scan_mal[half].hits;
     if (v.webshell) ++r.mal[half].hits;
     else if (half == 0) {
       char s[32];
@@ -161,9 +168,15 @@ int main(int argc, char** argv) {
     auto v = score_webshell(p.string(), content);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bytes += content.size();
-    if (v.language.empty()) continue;  // not a PHP file / not a request handler: never scored
-    std::string lang = p.extension() == ".jspx" ? "jspx" : v.language;
+    const auto rules = yara.scan(p.string(), content);
+    const std::string lang = v.language.empty()            ? "(" + p.extension().string() + ")"
+                             : p.extension() == ".jspx" ? "jspx"
+                                                        : v.language;
     Row& r = rows[lang];
+    ++r.scan_ben[half].files;
+    if (v.webshell || !rules.empty()) ++r.scan_ben[half].hits;
+    if (!rules.empty()) yara_fps.push_back(std::string(half ? "HELD " : "TUNE ") + rel + ": " + rules.front().rule_id);
+    if (v.language.empty()) continue;  // not a PHP file / not a request handler: never scored
     ++r.ben[half].files;
     if (v.webshell) {
       ++r.ben[half].hits;
@@ -180,6 +193,7 @@ int main(int argc, char** argv) {
               "benign TUNE flagged/files", "benign HELD-OUT flagged/files");
   Row total;
   for (const auto& [lang, r] : rows) {
+    if (r.mal[0].files + r.mal[1].files + r.ben[0].files + r.ben[1].files == 0) continue;
     std::printf("%-8s | %5zu/%-5zu recall %6.1f%% | %5zu/%-5zu recall %6.1f%% | %5zu/%-6zu FP %6.2f%% | %5zu/%-6zu FP %6.2f%%\n",
                 lang.c_str(), r.mal[0].hits, r.mal[0].files, pct(r.mal[0]), r.mal[1].hits, r.mal[1].files, pct(r.mal[1]),
                 r.ben[0].hits, r.ben[0].files, pct(r.ben[0]), r.ben[1].hits, r.ben[1].files, pct(r.ben[1]));
@@ -192,6 +206,17 @@ int main(int argc, char** argv) {
               "all", total.mal[0].hits, total.mal[0].files, pct(total.mal[0]), total.mal[1].hits, total.mal[1].files,
               pct(total.mal[1]), total.ben[0].hits, total.ben[0].files, pct(total.ben[0]), total.ben[1].hits,
               total.ben[1].files, pct(total.ben[1]));
+  std::printf("\nmoat's malware scan of the same files (webshell detector or a bundled YARA rule; files the\n"
+              "detector does not score, such as Perl or Python that handles no request, in parentheses):\n");
+  std::printf("%-8s | %-27s | %-27s | %-29s | %-29s\n", "language", "malicious TUNE det/files",
+              "malicious HELD-OUT det/files", "benign TUNE flagged/files", "benign HELD-OUT flagged/files");
+  for (const auto& [lang, r] : rows)
+    std::printf("%-8s | %5zu/%-5zu recall %6.1f%% | %5zu/%-5zu recall %6.1f%% | %5zu/%-6zu FP %6.2f%% | %5zu/%-6zu FP %6.2f%%\n",
+                lang.c_str(), r.scan_mal[0].hits, r.scan_mal[0].files, pct(r.scan_mal[0]), r.scan_mal[1].hits,
+                r.scan_mal[1].files, pct(r.scan_mal[1]), r.scan_ben[0].hits, r.scan_ben[0].files, pct(r.scan_ben[0]),
+                r.scan_ben[1].hits, r.scan_ben[1].files, pct(r.scan_ben[1]));
+  std::printf("benign files a bundled YARA rule flags (%zu):\n", yara_fps.size());
+  for (const auto& f : yara_fps) std::printf("  %s\n", f.c_str());
   std::printf("\nthroughput on benign candidates: %.1f MB in %.2f s = %.1f MB/s\n", static_cast<double>(bytes) / 1e6,
               seconds, seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
   std::printf("\nTUNE misses (%zu):\n", misses.size());
