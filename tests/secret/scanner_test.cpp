@@ -315,6 +315,23 @@ TEST(SecretScanner, FingerprintIdentifiesTheRules) {
 }
 
 // The real debootstrap'ed root file systems: a clean Debian must give no finding at all.
+// Every finding of the built-in rules in a real tree, as "path:line:column rule redacted", with
+// paths relative to root as they are inside an image; files counts the regular files read.
+std::vector<std::string> findings_in_tree(const std::filesystem::path& root, size_t& files) {
+  std::vector<std::string> out;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           root, std::filesystem::directory_options::skip_permission_denied);
+       it != std::filesystem::recursive_directory_iterator(); ++it) {
+    if (it->is_symlink() || !it->is_regular_file()) continue;
+    const std::string relative = std::filesystem::relative(it->path(), root).string();
+    ++files;
+    for (const SecretMatch& m : builtin().scan(relative, read_file(it->path(), 64 << 20)))
+      out.push_back(relative + ":" + std::to_string(m.line) + ":" + std::to_string(m.column) + " " + m.rule_id + " " +
+                    m.redacted);
+  }
+  return out;
+}
+
 TEST(SecretScanner, CleanDebianRootFileSystemsHaveNoFindings) {
   const char* dir = std::getenv("MOAT_FIXTURES");
   if (!dir) GTEST_SKIP() << "MOAT_FIXTURES is not set: run scripts/test.sh, which builds the real images";
@@ -322,17 +339,7 @@ TEST(SecretScanner, CleanDebianRootFileSystemsHaveNoFindings) {
     const std::filesystem::path root = std::filesystem::path(dir) / release / "rootfs";
     ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
     size_t files = 0;
-    for (auto it = std::filesystem::recursive_directory_iterator(
-             root, std::filesystem::directory_options::skip_permission_denied);
-         it != std::filesystem::recursive_directory_iterator(); ++it) {
-      if (it->is_symlink() || !it->is_regular_file()) continue;
-      const std::string relative = std::filesystem::relative(it->path(), root).string();
-      ++files;
-      for (const SecretMatch& m : builtin().scan(relative, read_file(it->path(), 64 << 20))) {
-        ADD_FAILURE() << release << ": " << relative << ":" << m.line << ":" << m.column << " " << m.rule_id << " "
-                      << m.redacted;
-      }
-    }
+    for (const std::string& finding : findings_in_tree(root, files)) ADD_FAILURE() << release << ": " << finding;
     EXPECT_GT(files, 5000u) << release;
   }
 }
@@ -347,16 +354,7 @@ TEST(SecretScanner, BenignWebApplicationsGiveFewFindings) {
   const std::filesystem::path root = std::filesystem::path(dir) / "root";
   ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
   size_t files = 0;
-  std::vector<std::string> findings;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           root, std::filesystem::directory_options::skip_permission_denied);
-       it != std::filesystem::recursive_directory_iterator(); ++it) {
-    if (it->is_symlink() || !it->is_regular_file()) continue;
-    const std::string relative = std::filesystem::relative(it->path(), root).string();
-    ++files;
-    for (const SecretMatch& m : builtin().scan(relative, read_file(it->path(), 64 << 20)))
-      findings.push_back(relative + ":" + std::to_string(m.line) + " " + m.rule_id + " " + m.redacted);
-  }
+  const std::vector<std::string> findings = findings_in_tree(root, files);
   EXPECT_GT(files, 20000u);
   std::string listing;
   for (const std::string& f : findings) listing += "\n  " + f;
