@@ -15,22 +15,23 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "malware/webshell.h"
 #include "malware/yara_scanner.h"
+#include "webshell_split.h"
 
 namespace fs = std::filesystem;
 using moat::malware::score_webshell;
 using moat::malware::webshell_candidate;
 using moat::malware::YaraScanner;
+using webshell_split::benign_half;
+using webshell_split::corpus_held_out;
+using webshell_split::read_file;
 
 namespace {
 
@@ -43,19 +44,6 @@ struct Row {
   Tally scan_mal[2], scan_ben[2];
 };
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 std::string top_signals(const std::vector<std::string>& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < s.size() && i < n; ++i) out += (i ? "; " : "") + s[i];
@@ -67,9 +55,8 @@ int score_dir(const fs::path& dir) {
   size_t held_out = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || !webshell_candidate(e.path().string())) continue;
-    // A corpus split by name (<16 hex>.<ext>): HELD-OUT files (8-f) are neither scored nor listed.
-    std::string stem = e.path().stem().string();
-    if (stem.size() == 16 && stem.find_first_not_of("0123456789abcdef") == std::string::npos && stem[0] >= '8') {
+    // HELD-OUT files of the split corpus are neither scored nor listed.
+    if (corpus_held_out(e.path())) {
       ++held_out;
       continue;
     }
@@ -78,7 +65,7 @@ int score_dir(const fs::path& dir) {
   std::sort(files.begin(), files.end());
   size_t hits = 0;
   for (const fs::path& p : files) {
-    auto v = score_webshell(p.string(), read(p));
+    auto v = score_webshell(p.string(), read_file(p));
     hits += v.webshell;
     std::printf("%s %-8s %6.1f %s: %s\n", v.webshell ? "HIT " : "MISS", v.language.empty() ? "-" : v.language.c_str(), v.score,
                 p.lexically_relative(dir).c_str(), top_signals(v.signals, 5).c_str());
@@ -99,8 +86,8 @@ int benign_only(const fs::path& benign) {
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
     std::string rel = p.lexically_relative(benign).string();
-    int half = static_cast<int>(fnv1a(rel) & 1);
-    auto v = score_webshell(p.string(), read(p));
+    int half = benign_half(rel);
+    auto v = score_webshell(p.string(), read_file(p));
     if (v.language.empty()) continue;
     Tally& t = rows[v.language][half];
     ++t.files;
@@ -133,9 +120,8 @@ int main(int argc, char** argv) {
     if (e.is_regular_file() && e.path().filename() != "README.md") mal_files.push_back(e.path());
   std::sort(mal_files.begin(), mal_files.end());
   for (const fs::path& p : mal_files) {
-    std::string name = p.filename().string();
-    int half = std::string("01234567").find(name[0]) != std::string::npos ? 0 : 1;
-    std::string content = read(p);
+    int half = corpus_held_out(p) ? 1 : 0;
+    std::string content = read_file(p);
     auto v = score_webshell(p.string(), content);
     std::string lang = v.language.empty() ? "(" + p.extension().string() + ")" : v.language;
     if (p.extension() == ".jspx") lang = "jspx";
@@ -162,8 +148,8 @@ int main(int argc, char** argv) {
   std::sort(ben_files.begin(), ben_files.end());
   for (const fs::path& p : ben_files) {
     std::string rel = p.lexically_relative(benign).string();
-    int half = static_cast<int>(fnv1a(rel) & 1);
-    std::string content = read(p);
+    int half = benign_half(rel);
+    std::string content = read_file(p);
     auto t0 = std::chrono::steady_clock::now();
     auto v = score_webshell(p.string(), content);
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
