@@ -1,7 +1,7 @@
 #pragma once
-// The TUNE / HELD-OUT split every webshell benchmark tool uses (bench/webshell_eval.cpp,
-// bench/webshell_train.cpp), so that tuning and training never read what the figures are
-// reported on.
+// The TUNE / HELD-OUT split of the webshell evaluation (bench/webshell_eval.cpp) and of the
+// held-out test (tests/malware/webshell_corpus_test.cpp), so that tuning never reads what the
+// figures are reported on.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
