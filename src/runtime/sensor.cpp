@@ -201,7 +201,9 @@ std::unique_ptr<Sensor> Sensor::open(const SensorOptions& options) {
   struct stat st;
   if (::stat(kBtfPath, &st) != 0)
     fail(kBtfPath, "missing: the kernel has no BTF (CONFIG_DEBUG_INFO_BTF), which the CO-RE sensor needs");
-  const std::string tracefs = (options.groups & ~kGroupProcess) ? tracefs_dir() : std::string();
+  // Every group attaches tracepoints (the process group's sched_process_exec/exit too), and libbpf
+  // reads their ids under tracefs: a fresh host may not have it mounted yet.
+  const std::string tracefs = tracefs_dir();
 
   auto impl = std::make_unique<Impl>();
   std::string log;
