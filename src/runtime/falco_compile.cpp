@@ -15,6 +15,25 @@ constexpr int kMaxMacroDepth = 64;
 constexpr uint32_t kMaxValues = kMaxAncestors + 2;  // bound on values of a multi-valued field
 constexpr size_t kMaxRegexSubject = 4096;           // std::regex recurses per character
 constexpr size_t kMaxRegexPattern = 1024;
+// Falco's RE2 allows repeat counts up to 1000; libstdc++'s regex compiler reads the digits of a
+// count or back-reference into a long without an overflow check (undefined behaviour found by
+// fuzz_falco_condition), and large counts expand into huge automata.
+constexpr unsigned long kMaxRegexNumber = 1000;
+
+// The first number in a {n,m} repeat or \N back-reference of pattern above kMaxRegexNumber, or "".
+std::string oversized_regex_number(std::string_view pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    bool escape = pattern[i] == '\\';
+    if (!escape && pattern[i] != '{' && pattern[i] != ',') continue;
+    size_t b = i + 1, e = b;
+    while (e < pattern.size() && pattern[e] >= '0' && pattern[e] <= '9') ++e;
+    std::string_view digits = pattern.substr(b, e - b);
+    if (digits.size() > 4 || (!digits.empty() && std::stoul(std::string(digits)) > kMaxRegexNumber))
+      return std::string(digits);
+    if (escape) ++i;  // the escaped character is not a '{' or ','
+  }
+  return "";
+}
 constexpr size_t kLinearSetLimit = 8;  // below this a vector beats hashing
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
@@ -456,6 +475,8 @@ class Compiler {
     if (op == "regex") {
       if (s.size() > kMaxRegexPattern)
         fail(where_, "regex longer than " + std::to_string(kMaxRegexPattern) + " characters");
+      if (std::string n = oversized_regex_number(s); !n.empty())
+        fail(where_, "regex repeat count or back-reference " + n + " is larger than " + std::to_string(kMaxRegexNumber));
       std::shared_ptr<const std::regex> re;
       try {
         re = std::make_shared<const std::regex>(s, std::regex::ECMAScript | std::regex::optimize);
