@@ -476,7 +476,8 @@ class Compiler {
       if (s.size() > kMaxRegexPattern)
         fail(where_, "regex longer than " + std::to_string(kMaxRegexPattern) + " characters");
       if (std::string n = oversized_regex_number(s); !n.empty())
-        fail(where_, "regex repeat count or back-reference " + n + " is larger than " + std::to_string(kMaxRegexNumber));
+        fail(where_,
+             "regex repeat count or back-reference " + n + " is larger than " + std::to_string(kMaxRegexNumber));
       std::shared_ptr<const std::regex> re;
       try {
         re = std::make_shared<const std::regex>(s, std::regex::ECMAScript | std::regex::optimize);

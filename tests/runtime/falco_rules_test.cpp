@@ -365,9 +365,10 @@ TEST(FalcoFields, OperatorSemantics) {
                        "'(a)\\\\11111111111111111111'\n")
                 .find("back-reference 11111111111111111111 is larger than 1000"),
             std::string::npos);
-  EXPECT_NE(load_error("- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: proc.name regex 'a{2,1001}'\n")
-                .find("1001 is larger than 1000"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error("- rule: r\n  desc: d\n  output: o\n  priority: INFO\n  condition: proc.name regex 'a{2,1001}'\n")
+          .find("1001 is larger than 1000"),
+      std::string::npos);
   EXPECT_TRUE(fires("proc.name regex 'P{1,1000}y.*3' and proc.name regex 'Python12345678901|Python3'", ev, ctx));
 }
 
