@@ -1,15 +1,16 @@
-// How much of the webshell detector's PHP recall rests on surface text a variant would change.
+// How much of the webshell detector's recall rests on surface text a variant would change.
 //
 //   webshell_mutate DIR
 //
-// Every PHP file under DIR that the detector flags is rewritten by each mutation below and scored
-// again; the program prints, per mutation, how many stay flagged, and every file that falls under
-// the threshold with its score and signals before and after. A mutation keeps what the page does
-// (PHP function and method names are case-insensitive, variable and function names are the
-// author's choice, a string literal may be built from pieces) but changes what a rule tied to
-// one sample's text would see, so each file it loses points at a signal that will not carry to
-// the next variant of the same shell. Files named like the split corpus's HELD-OUT half are
-// skipped unread (bench/webshell_split.h): this is a tuning tool.
+// Every PHP, ASP, ASP.NET and JSP file under DIR that the detector flags is rewritten by each
+// mutation below and scored again; the program prints, per language and mutation, how many stay
+// flagged, and every file that falls under the threshold with its score and signals before and
+// after. A mutation keeps what the page does (PHP and VBScript names are case-insensitive,
+// variable and function names are the author's choice, a string literal may be built from pieces,
+// comments and markup do not run) but changes what a rule tied to one sample's text would see, so
+// each file it loses points at a signal that will not carry to the next variant of the same
+// shell. Files named like the split corpus's HELD-OUT half are skipped unread
+// (bench/webshell_split.h): this is a tuning tool.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -22,16 +23,35 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
 #include "malware/webshell.h"
 #include "webshell_split.h"
 
 namespace fs = std::filesystem;
+using moat::ascii_lower;
 using moat::malware::score_webshell;
 
 namespace {
 
-// A PHP file cut into the pieces a mutation treats differently. Heredoc bodies count as
-// double-quoted strings; the scanner is as approximate as the detector's own tokenizer.
+// How a page's server code is written: PHP; VBScript or VB.NET (' comments, "" inside strings,
+// & joins, names case-insensitive); or a C-like language (JSP's Java, ASP.NET's C#, JScript).
+enum class Dialect { Php, Vb, CLike };
+
+Dialect dialect_of(const fs::path& p, std::string_view content) {
+  std::string ext = ascii_lower(p.extension().string());
+  if (ext == ".php" || ext == ".phtml") return Dialect::Php;
+  if (ext == ".jsp" || ext == ".jspx") return Dialect::CLike;
+  std::string head = ascii_lower(content.substr(0, 512));
+  bool vb_named = head.find("language=\"vb") != std::string::npos || head.find("language=vb") != std::string::npos;
+  bool c_named = head.find("jscript") != std::string::npos || head.find("javascript") != std::string::npos ||
+                 head.find("c#") != std::string::npos || head.find("csharp") != std::string::npos;
+  if (ext == ".asp" || ext == ".asa" || ext == ".cer") return c_named ? Dialect::CLike : Dialect::Vb;
+  return vb_named ? Dialect::Vb : Dialect::CLike;  // .aspx, .ashx, .asmx: C# unless VB is named
+}
+
+// A page cut into the pieces a mutation treats differently. The scanner is as approximate as the
+// detector's own tokenizer: PHP heredoc bodies count as double-quoted strings, ASP's
+// <script runat="server"> blocks and JSP's <jsp:scriptlet> elements as code.
 enum class Part { Html, Open, Code, Single, Double, Comment };
 struct Piece {
   Part part;
@@ -43,71 +63,130 @@ bool ident_start(char c) {
 }
 bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
 
-std::vector<Piece> cut_php(std::string_view s) {
-  std::vector<Piece> out;
-  auto push = [&](Part p, std::string_view t) {
-    if (t.empty()) return;
-    if (!out.empty() && out.back().part == p && p != Part::Single && p != Part::Double && p != Part::Open)
-      out.back().text += t;
-    else
-      out.push_back({p, std::string(t)});
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t open = s.find("<?", i);
-    if (open == std::string_view::npos) {
-      push(Part::Html, s.substr(i));
-      break;
-    }
-    push(Part::Html, s.substr(i, open - i));
-    size_t tag = 2;
-    if (s.compare(open, 5, "<?php") == 0 || s.compare(open, 5, "<?PHP") == 0)
-      tag = 5;
-    else if (s.compare(open, 3, "<?=") == 0)
-      tag = 3;
-    push(Part::Open, s.substr(open, tag));
-    i = open + tag;
-    while (i < s.size()) {
-      char c = s[i];
-      if (c == '?' && i + 1 < s.size() && s[i + 1] == '>') {
-        push(Part::Open, "?>");
-        i += 2;
+bool starts_with_nocase(std::string_view s, size_t at, std::string_view prefix) {
+  return s.size() >= at + prefix.size() && ascii_lower(s.substr(at, prefix.size())) == prefix;
+}
+
+class Cutter {
+ public:
+  Cutter(Dialect d, std::string_view s) : d_(d), s_(s) {}
+
+  std::vector<Piece> run() {
+    size_t i = 0;
+    while (i < s_.size()) {
+      auto [open, tag, close] = next_code(i);
+      if (open == std::string_view::npos) {
+        push(Part::Html, s_.substr(i));
         break;
       }
-      if (c == '\'' || c == '"') {
+      push(Part::Html, s_.substr(i, open - i));
+      push(Part::Open, s_.substr(open, tag));
+      i = code(open + tag, close);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  struct CodeStart {
+    size_t at, tag_length;
+    std::string close;
+  };
+
+  // The next place server code starts at or after `from`, the opening tag's length and the text
+  // that ends the code.
+  CodeStart next_code(size_t from) const {
+    if (d_ == Dialect::Php) {
+      size_t open = s_.find("<?", from);
+      if (open == std::string_view::npos) return {open, 0, ""};
+      size_t tag = starts_with_nocase(s_, open, "<?php") ? 5 : s_.compare(open, 3, "<?=") == 0 ? 3 : 2;
+      return {open, tag, "?>"};
+    }
+    CodeStart best{std::string_view::npos, 0, ""};
+    if (size_t open = s_.find("<%", from); open != std::string_view::npos) {
+      size_t tag =
+          open + 2 < s_.size() && std::string_view("=@!#:").find(s_[open + 2]) != std::string_view::npos ? 3 : 2;
+      best = {open, tag, "%>"};
+    }
+    for (std::string_view element : {"<script", "<jsp:scriptlet", "<jsp:declaration", "<jsp:expression"}) {
+      std::string lower = ascii_lower(s_.substr(from));
+      for (size_t at = lower.find(element); at != std::string::npos && from + at < best.at;
+           at = lower.find(element, at + 1)) {
+        size_t end = lower.find('>', at);
+        if (end == std::string::npos) break;
+        if (element == "<script" && lower.substr(at, end - at).find("runat") == std::string::npos) continue;
+        std::string close = element == "<script" ? "</script" : "</" + std::string(element.substr(1));
+        best = {from + at, end + 1 - at, close};
+        break;
+      }
+    }
+    return best;
+  }
+
+  // Cuts server code from `i` to its closing text; returns where the page goes on.
+  size_t code(size_t i, const std::string& close) {
+    while (i < s_.size()) {
+      char c = s_[i];
+      if (starts_with_nocase(s_, i, close)) {
+        push(Part::Open, s_.substr(i, close.size()));
+        return i + close.size();
+      }
+      if (c == '"' || (c == '\'' && d_ != Dialect::Vb)) {
         size_t j = i + 1;
-        while (j < s.size() && s[j] != c) j += s[j] == '\\' ? 2 : 1;
-        j = std::min(j + 1, s.size());
-        push(c == '\'' ? Part::Single : Part::Double, s.substr(i, j - i));
+        if (d_ == Dialect::Vb) {
+          while (j < s_.size() && s_[j] != '\n' && !(s_[j] == '"' && (j + 1 >= s_.size() || s_[j + 1] != '"')))
+            j += s_[j] == '"' ? 2 : 1;
+        } else {
+          while (j < s_.size() && s_[j] != c) j += s_[j] == '\\' ? 2 : 1;
+        }
+        j = std::min(j + 1, s_.size());
+        push(c == '\'' ? Part::Single : Part::Double, s_.substr(i, j - i));
         i = j;
-      } else if (c == '#' || (c == '/' && i + 1 < s.size() && s[i + 1] == '/')) {
+      } else if (line_comment(i)) {
         size_t j = i;
-        while (j < s.size() && s[j] != '\n' && s.compare(j, 2, "?>") != 0) ++j;
-        push(Part::Comment, s.substr(i, j - i));
+        while (j < s_.size() && s_[j] != '\n' && !starts_with_nocase(s_, j, close)) ++j;
+        push(Part::Comment, s_.substr(i, j - i));
         i = j;
-      } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-        size_t j = s.find("*/", i + 2);
-        j = j == std::string_view::npos ? s.size() : j + 2;
-        push(Part::Comment, s.substr(i, j - i));
+      } else if (d_ != Dialect::Vb && s_.compare(i, 2, "/*") == 0) {
+        size_t j = s_.find("*/", i + 2);
+        j = j == std::string_view::npos ? s_.size() : j + 2;
+        push(Part::Comment, s_.substr(i, j - i));
         i = j;
-      } else if (s.compare(i, 3, "<<<") == 0) {
+      } else if (d_ == Dialect::Php && s_.compare(i, 3, "<<<") == 0) {
         size_t j = i + 3;
-        while (j < s.size() && (s[j] == ' ' || s[j] == '\'' || s[j] == '"')) ++j;
+        while (j < s_.size() && (s_[j] == ' ' || s_[j] == '\'' || s_[j] == '"')) ++j;
         size_t id = j;
-        while (j < s.size() && ident_char(s[j])) ++j;
-        std::string label(s.substr(id, j - id));
-        size_t end = label.empty() ? std::string_view::npos : s.find("\n" + label, j);
-        end = end == std::string_view::npos ? s.size() : end + 1 + label.size();
-        push(Part::Double, s.substr(i, end - i));
+        while (j < s_.size() && ident_char(s_[j])) ++j;
+        std::string label(s_.substr(id, j - id));
+        size_t end = label.empty() ? std::string_view::npos : s_.find("\n" + label, j);
+        end = end == std::string_view::npos ? s_.size() : end + 1 + label.size();
+        push(Part::Double, s_.substr(i, end - i));
         i = end;
       } else {
-        push(Part::Code, s.substr(i, 1));
+        push(Part::Code, s_.substr(i, 1));
         ++i;
       }
     }
+    return i;
   }
-  return out;
-}
+
+  bool line_comment(size_t i) const {
+    if (d_ == Dialect::Vb)
+      return s_[i] == '\'' || (starts_with_nocase(s_, i, "rem ") && (i == 0 || !ident_char(s_[i - 1])));
+    return s_.compare(i, 2, "//") == 0 || (d_ == Dialect::Php && s_[i] == '#');
+  }
+
+  void push(Part p, std::string_view t) {
+    if (t.empty()) return;
+    if (!out_.empty() && out_.back().part == p && p != Part::Single && p != Part::Double && p != Part::Open)
+      out_.back().text += t;
+    else
+      out_.push_back({p, std::string(t)});
+  }
+
+  Dialect d_;
+  std::string_view s_;
+  std::vector<Piece> out_;
+};
 
 std::string join(const std::vector<Piece>& pieces) {
   std::string out;
@@ -134,80 +213,112 @@ std::string map_words(const std::string& text,
   return out;
 }
 
-// Names PHP gives meaning to; renaming them would change what the page reads.
-const std::set<std::string> kReserved = {"_GET", "_POST",    "_REQUEST", "_COOKIE", "_SERVER",        "_FILES",
-                                         "_ENV", "_SESSION", "GLOBALS",  "this",    "HTTP_POST_VARS", "HTTP_GET_VARS"};
+char previous_nonblank(const std::string& t, size_t at) {
+  while (at > 0 && (t[at - 1] == ' ' || t[at - 1] == '\t')) --at;
+  return at > 0 ? t[at - 1] : '\n';
+}
 
-// $name -> $v<n>, one name per variable, in code and in double-quoted interpolation.
-std::string rename_variables(std::string_view content) {
+// A mutation gives the respelled page, or nothing when it does not apply to the dialect.
+using Mutation = std::function<std::optional<std::string>(Dialect, std::string_view)>;
+
+// Names PHP gives meaning to; renaming them would change what the page reads.
+const std::set<std::string> kPhpReserved = {"_GET",    "_POST",  "_REQUEST",       "_COOKIE",
+                                            "_SERVER", "_FILES", "_ENV",           "_SESSION",
+                                            "GLOBALS", "this",   "HTTP_POST_VARS", "HTTP_GET_VARS"};
+
+// PHP: $name -> $v<n>, in code and in double-quoted interpolation. VBScript: every name declared
+// with Dim or assigned at the start of a statement -> v<n>, wherever it is read (not after '.').
+std::optional<std::string> rename_variables(Dialect d, std::string_view content) {
+  if (d == Dialect::CLike) return std::nullopt;
+  auto pieces = Cutter(d, content).run();
   std::map<std::string, std::string> names;
-  auto pieces = cut_php(content);
+  if (d == Dialect::Vb) {
+    for (const Piece& p : pieces) {
+      if (p.part != Part::Code) continue;
+      const std::string& t = p.text;
+      bool in_dim = false;
+      map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
+        std::string low = ascii_lower(w);
+        char before = previous_nonblank(t, at);
+        if (low == "dim")
+          in_dim = true;
+        else if (before == '\n' || before == ':')
+          in_dim = false;
+        size_t k = at + w.size();
+        while (k < t.size() && (t[k] == ' ' || t[k] == '\t')) ++k;
+        bool assigned = (before == '\n' || before == ':') && k < t.size() && t[k] == '=';
+        if (low != "dim" && before != '.' &&
+            (assigned || (in_dim && (before == ',' || before == 'm' || before == 'M'))))
+          names.try_emplace(low, "v" + std::to_string(names.size()));
+        return std::nullopt;
+      });
+    }
+  }
   for (Piece& p : pieces) {
-    if (p.part != Part::Code && p.part != Part::Double) continue;
+    if (p.part != Part::Code && !(d == Dialect::Php && p.part == Part::Double)) continue;
     std::string& t = p.text;
     p.text = map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
-      if (at == 0 || t[at - 1] != '$' || kReserved.count(w)) return std::nullopt;
-      auto [it, fresh] = names.try_emplace(w, "v" + std::to_string(names.size()));
-      return it->second;
+      if (d == Dialect::Php) {
+        if (at == 0 || t[at - 1] != '$' || kPhpReserved.count(w)) return std::nullopt;
+        return names.try_emplace(w, "v" + std::to_string(names.size())).first->second;
+      }
+      if (previous_nonblank(t, at) == '.') return std::nullopt;
+      auto it = names.find(ascii_lower(w));
+      return it == names.end() ? std::nullopt : std::optional<std::string>(it->second);
     });
   }
   return join(pieces);
 }
 
-// function name( ... ) -> function f<n>( ... ), with every call and every string that is exactly
-// the name (a callback) renamed too. Methods are renamed alike: PHP names are case-insensitive,
-// so the map is keyed lower-case.
-std::string rename_functions(std::string_view content) {
-  auto pieces = cut_php(content);
+// PHP `function name(`, VBScript `Function name` / `Sub name` -> f<n>, with every call and every
+// string that is exactly the name (a callback) renamed too. Names are keyed lower-case: both
+// languages ignore case. PHP's magic methods keep their names: PHP calls them by name.
+std::optional<std::string> rename_functions(Dialect d, std::string_view content) {
+  if (d == Dialect::CLike) return std::nullopt;
+  auto pieces = Cutter(d, content).run();
   std::map<std::string, std::string> names;
-  std::string code;
-  for (const Piece& p : pieces)
-    if (p.part == Part::Code) code += p.text;
-  for (size_t at = code.find("function"); at != std::string::npos; at = code.find("function", at + 8)) {
-    if (at > 0 && ident_char(code[at - 1])) continue;
-    size_t j = at + 8;
-    if (j < code.size() && ident_char(code[j])) continue;
-    while (j < code.size() && std::isspace(static_cast<unsigned char>(code[j]))) ++j;
-    if (j < code.size() && code[j] == '&') ++j;
-    size_t k = j;
-    while (k < code.size() && ident_char(code[k])) ++k;
-    std::string name = code.substr(j, k - j);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    // Magic methods keep their names: PHP calls them by name.
-    if (name.empty() || name.rfind("__", 0) == 0) continue;
-    names.try_emplace(name, "f" + std::to_string(names.size()));
+  for (const Piece& p : pieces) {
+    if (p.part != Part::Code) continue;
+    const std::string& t = p.text;
+    bool after_keyword = false;
+    map_words(t, [&](const std::string& w, size_t) -> std::optional<std::string> {
+      std::string low = ascii_lower(w);
+      if (after_keyword && low.rfind("__", 0) != 0) names.try_emplace(low, "f" + std::to_string(names.size()));
+      after_keyword = low == "function" || (d == Dialect::Vb && low == "sub");
+      return std::nullopt;
+    });
   }
-  auto lower = [](std::string w) {
-    std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return std::tolower(c); });
-    return w;
-  };
   for (Piece& p : pieces) {
     if (p.part == Part::Code) {
       std::string& t = p.text;
       p.text = map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
         if (at > 0 && t[at - 1] == '$') return std::nullopt;
-        auto it = names.find(lower(w));
+        auto it = names.find(ascii_lower(w));
         return it == names.end() ? std::nullopt : std::optional<std::string>(it->second);
       });
     } else if ((p.part == Part::Single || p.part == Part::Double) && p.text.size() > 2) {
-      auto it = names.find(lower(p.text.substr(1, p.text.size() - 2)));
+      auto it = names.find(ascii_lower(p.text.substr(1, p.text.size() - 2)));
       if (it != names.end()) p.text = p.text[0] + it->second + p.text[0];
     }
   }
   return join(pieces);
 }
 
-// Every identifier followed by '(' in alternating case: sYsTeM(...). PHP does not mind.
-std::string flip_call_case(std::string_view content) {
-  auto pieces = cut_php(content);
+// PHP: every identifier followed by '(' in alternating case (sYsTeM(...)). VBScript: every
+// identifier of the code so. Neither language minds.
+std::optional<std::string> flip_case(Dialect d, std::string_view content) {
+  if (d == Dialect::CLike) return std::nullopt;
+  auto pieces = Cutter(d, content).run();
   for (Piece& p : pieces) {
     if (p.part != Part::Code) continue;
     std::string& t = p.text;
     p.text = map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
-      if (at > 0 && t[at - 1] == '$') return std::nullopt;
-      size_t k = at + w.size();
-      while (k < t.size() && (t[k] == ' ' || t[k] == '\t')) ++k;
-      if (k >= t.size() || t[k] != '(') return std::nullopt;
+      if (d == Dialect::Php) {
+        if (at > 0 && t[at - 1] == '$') return std::nullopt;
+        size_t k = at + w.size();
+        while (k < t.size() && (t[k] == ' ' || t[k] == '\t')) ++k;
+        if (k >= t.size() || t[k] != '(') return std::nullopt;
+      }
       std::string r = w;
       for (size_t i = 0; i < r.size(); ++i)
         r[i] = static_cast<char>(i % 2 ? std::toupper(static_cast<unsigned char>(r[i]))
@@ -218,42 +329,60 @@ std::string flip_call_case(std::string_view content) {
   return join(pieces);
 }
 
-// $_GET, $_POST, $_COOKIE -> $_REQUEST: the same input, read through another array.
-std::string request_array(std::string_view content) {
-  auto pieces = cut_php(content);
+// The same input read through another collection: PHP's $_GET, $_POST, $_COOKIE as $_REQUEST;
+// ASP's Request.Form(...) and Request.QueryString(...) as Request(...).
+std::optional<std::string> request_collection(Dialect d, std::string_view content) {
+  if (d == Dialect::CLike) return std::nullopt;
+  auto pieces = Cutter(d, content).run();
   for (Piece& p : pieces) {
-    if (p.part != Part::Code && p.part != Part::Double) continue;
-    std::string& t = p.text;
-    p.text = map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
-      if (at == 0 || t[at - 1] != '$') return std::nullopt;
-      if (w == "_GET" || w == "_POST" || w == "_COOKIE") return std::string("_REQUEST");
-      return std::nullopt;
-    });
+    if (p.part != Part::Code && !(d == Dialect::Php && p.part == Part::Double)) continue;
+    if (d == Dialect::Php) {
+      std::string& t = p.text;
+      p.text = map_words(t, [&](const std::string& w, size_t at) -> std::optional<std::string> {
+        if (at == 0 || t[at - 1] != '$') return std::nullopt;
+        if (w == "_GET" || w == "_POST" || w == "_COOKIE") return std::string("_REQUEST");
+        return std::nullopt;
+      });
+      continue;
+    }
+    std::string low = ascii_lower(p.text);
+    for (std::string_view member : {"request.form", "request.querystring"}) {
+      for (size_t at = low.find(member); at != std::string::npos; at = low.find(member)) {
+        p.text.replace(at, member.size(), "Request");
+        low.replace(at, member.size(), "request");
+      }
+    }
   }
   return join(pieces);
 }
 
 // Literal strings of 4 or more characters without escapes or interpolation, cut in two and
-// joined with PHP's '.'.
-std::string split_strings(std::string_view content) {
-  auto pieces = cut_php(content);
+// joined with the language's operator.
+std::optional<std::string> split_strings(Dialect d, std::string_view content) {
+  std::string_view join_op = d == Dialect::Php ? "." : d == Dialect::Vb ? " & " : " + ";
+  auto pieces = Cutter(d, content).run();
   for (Piece& p : pieces) {
-    if (p.part != Part::Single && p.part != Part::Double) continue;
+    if (p.part != Part::Double && !(d == Dialect::Php && p.part == Part::Single)) continue;
     const std::string& t = p.text;
     if (t.size() < 6 || t.back() != t.front() || t.find('\\') != std::string::npos ||
-        t.find('$') != std::string::npos || t.find('\n') != std::string::npos)
+        t.find('$') != std::string::npos || t.find('\n') != std::string::npos ||
+        t.substr(1, t.size() - 2).find('"') != std::string::npos)
       continue;
     char q = t.front();
     std::string body = t.substr(1, t.size() - 2);
     size_t half = body.size() / 2;
-    p.text = std::string(1, q) + body.substr(0, half) + q + "." + q + body.substr(half) + q;
+    p.text = std::string(1, q) + body.substr(0, half) + q + std::string(join_op) + q + body.substr(half) + q;
   }
   return join(pieces);
 }
 
-// The page without its comments and without the HTML around the PHP code.
-std::string code_only(std::string_view content) {
-  auto pieces = cut_php(content);
+// The page without its comments and without the markup around its server code.
+std::optional<std::string> code_only(Dialect d, std::string_view content) {
+  auto pieces = Cutter(d, content).run();
+  // The detector reads an ASP or JSP file with no server-code tag as code (a fragment, a class
+  // pasted whole): there is no markup to drop.
+  if (std::none_of(pieces.begin(), pieces.end(), [](const Piece& p) { return p.part == Part::Open; }))
+    return std::nullopt;
   std::string out;
   for (const Piece& p : pieces) {
     if (p.part == Part::Html) {
@@ -267,10 +396,13 @@ std::string code_only(std::string_view content) {
   return out;
 }
 
-struct Mutation {
-  const char* name;
-  std::function<std::string(std::string_view)> apply;
-};
+std::optional<std::string> all(Dialect d, std::string_view content) {
+  std::string page(content);
+  for (const Mutation& m : {Mutation(request_collection), Mutation(flip_case), Mutation(code_only),
+                            Mutation(rename_variables), Mutation(rename_functions), Mutation(split_strings)})
+    if (auto next = m(d, page)) page = std::move(*next);
+  return page;
+}
 
 std::string top(const std::vector<std::string>& s) {
   std::string out;
@@ -285,44 +417,52 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
     return 2;
   }
-  std::vector<Mutation> mutations = {
-      {"call-case", flip_call_case},
+  const std::vector<std::pair<const char*, Mutation>> mutations = {
+      {"case", flip_case},
       {"rename-variables", rename_variables},
       {"rename-functions", rename_functions},
-      {"request-array", request_array},
+      {"request-collection", request_collection},
       {"split-strings", split_strings},
       {"code-only", code_only},
-      {"all",
-       [](std::string_view c) {
-         return split_strings(rename_functions(rename_variables(code_only(flip_call_case(request_array(c))))));
-       }},
+      {"all", all},
   };
+  static const std::set<std::string> kExtensions = {".php",  ".phtml", ".asp",  ".asa", ".cer",
+                                                    ".aspx", ".ashx",  ".asmx", ".jsp", ".jspx"};
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(argv[1])) {
     const fs::path& p = e.path();
-    if (e.is_regular_file() && (p.extension() == ".php" || p.extension() == ".phtml") &&
+    if (e.is_regular_file() && kExtensions.count(ascii_lower(p.extension().string())) &&
         !webshell_split::corpus_held_out(p))
       files.push_back(p);
   }
   std::sort(files.begin(), files.end());
-  std::map<std::string, size_t> kept;
-  size_t flagged = 0;
+  // language -> mutation -> flagged files it applies to, and those still flagged after it
+  std::map<std::string, std::map<std::string, size_t>> applied, kept;
   for (const fs::path& p : files) {
     std::string content = webshell_split::read_file(p);
     auto before = score_webshell(p.string(), content);
-    if (!before.webshell) continue;
-    ++flagged;
-    for (const Mutation& m : mutations) {
-      auto after = score_webshell(p.string(), m.apply(content));
+    // UTF-16 text and Microsoft's Script Encoder output are not source this tool can cut.
+    bool utf16 = content.size() >= 2 &&
+                 ((content[0] == '\xff' && content[1] == '\xfe') || (content[0] == '\xfe' && content[1] == '\xff'));
+    if (!before.webshell || utf16 || content.find("#@~^") != std::string::npos) continue;
+    Dialect d = dialect_of(p, content);
+    for (const auto& [name, mutate] : mutations) {
+      auto page = mutate(d, content);
+      if (!page) continue;
+      ++applied[before.language][name];
+      auto after = score_webshell(p.string(), *page);
       if (after.webshell) {
-        ++kept[m.name];
+        ++kept[before.language][name];
         continue;
       }
-      std::printf("LOST %-17s %s: %.1f -> %.1f\n  before: %s\n  after:  %s\n", m.name,
+      std::printf("LOST %-18s %s: %.1f -> %.1f\n  before: %s\n  after:  %s\n", name,
                   p.lexically_relative(argv[1]).c_str(), before.score, after.score, top(before.signals).c_str(),
                   top(after.signals).c_str());
     }
   }
-  for (const Mutation& m : mutations) std::printf("%-17s %zu/%zu stay flagged\n", m.name, kept[m.name], flagged);
+  for (auto& [language, counts] : applied)
+    for (const auto& [name, mutate] : mutations)
+      if (counts[name])
+        std::printf("%-5s %-18s %zu/%zu stay flagged\n", language.c_str(), name, kept[language][name], counts[name]);
   return 0;
 }
