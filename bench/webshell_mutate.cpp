@@ -356,6 +356,47 @@ std::optional<std::string> request_collection(Dialect d, std::string_view conten
   return join(pieces);
 }
 
+// PHP: every read of a request array element given a fallback, $_POST['c'] -> ($_POST['c'] ?? ''),
+// as pages written for PHP 8's warnings do. Reads inside isset()/empty() and assignments to the
+// element are left alone.
+std::optional<std::string> request_fallback(Dialect d, std::string_view content) {
+  if (d != Dialect::Php) return std::nullopt;
+  auto pieces = Cutter(d, content).run();
+  for (size_t n = 0; n < pieces.size(); ++n) {
+    Piece& p = pieces[n];
+    if (p.part != Part::Code) continue;
+    std::string out;
+    const std::string& t = p.text;
+    for (size_t i = 0; i < t.size();) {
+      size_t at = std::string::npos;
+      for (std::string_view array : {"$_GET[", "$_POST[", "$_REQUEST[", "$_COOKIE["})
+        if (t.compare(i, array.size(), array) == 0) at = i + array.size();
+      // The key is the next piece: a quoted literal, then "]".
+      if (at == std::string::npos || at != t.size() || n + 2 >= pieces.size() ||
+          (pieces[n + 1].part != Part::Single && pieces[n + 1].part != Part::Double) ||
+          pieces[n + 2].part != Part::Code || pieces[n + 2].text.empty() || pieces[n + 2].text[0] != ']') {
+        out += t[i++];
+        continue;
+      }
+      std::string before = ascii_lower(out.substr(out.size() > 8 ? out.size() - 8 : 0));
+      std::string rest = pieces[n + 2].text.substr(1);
+      size_t k = rest.find_first_not_of(" \t");
+      bool guarded = before.find("isset(") != std::string::npos || before.find("empty(") != std::string::npos;
+      bool written = k != std::string::npos &&
+                     (rest[k] == '[' || (rest[k] == '=' && (k + 1 >= rest.size() || rest[k + 1] != '=')));
+      if (guarded || written) {
+        out += t.substr(i);
+        break;
+      }
+      out += "(" + t.substr(i);
+      pieces[n + 2].text = "] ?? '')" + rest;
+      break;
+    }
+    p.text = out;
+  }
+  return join(pieces);
+}
+
 // Literal strings of 4 or more characters without escapes or interpolation, cut in two and
 // joined with the language's operator.
 std::optional<std::string> split_strings(Dialect d, std::string_view content) {
@@ -398,8 +439,9 @@ std::optional<std::string> code_only(Dialect d, std::string_view content) {
 
 std::optional<std::string> all(Dialect d, std::string_view content) {
   std::string page(content);
-  for (const Mutation& m : {Mutation(request_collection), Mutation(flip_case), Mutation(code_only),
-                            Mutation(rename_variables), Mutation(rename_functions), Mutation(split_strings)})
+  for (const Mutation& m :
+       {Mutation(request_collection), Mutation(request_fallback), Mutation(flip_case), Mutation(code_only),
+        Mutation(rename_variables), Mutation(rename_functions), Mutation(split_strings)})
     if (auto next = m(d, page)) page = std::move(*next);
   return page;
 }
@@ -422,6 +464,7 @@ int main(int argc, char** argv) {
       {"rename-variables", rename_variables},
       {"rename-functions", rename_functions},
       {"request-collection", request_collection},
+      {"request-fallback", request_fallback},
       {"split-strings", split_strings},
       {"code-only", code_only},
       {"all", all},
