@@ -455,11 +455,11 @@ std::string top(const std::vector<std::string>& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: %s DIR [HOST.php]\n", argv[0]);
     return 2;
   }
-  const std::vector<std::pair<const char*, Mutation>> mutations = {
+  std::vector<std::pair<const char*, Mutation>> mutations = {
       {"case", flip_case},
       {"rename-variables", rename_variables},
       {"rename-functions", rename_functions},
@@ -469,6 +469,23 @@ int main(int argc, char** argv) {
       {"code-only", code_only},
       {"all", all},
   };
+  // A backdoor planted in an application's own file: the shell after or before HOST's code.
+  std::string host = argc == 3 ? webshell_split::read_file(argv[2]) : "";
+  if (!host.empty()) {
+    auto closed = [](std::string page) {
+      auto pieces = Cutter(Dialect::Php, page).run();
+      if (!pieces.empty() && pieces.back().part != Part::Html && pieces.back().text != "?>") page += "\n?>";
+      return page + "\n";
+    };
+    mutations.emplace_back("after-host", [&host, closed](Dialect d, std::string_view c) -> std::optional<std::string> {
+      if (d != Dialect::Php) return std::nullopt;
+      return closed(host) + std::string(c);
+    });
+    mutations.emplace_back("before-host", [&host, closed](Dialect d, std::string_view c) -> std::optional<std::string> {
+      if (d != Dialect::Php) return std::nullopt;
+      return closed(std::string(c)) + host;
+    });
+  }
   static const std::set<std::string> kExtensions = {".php",  ".phtml", ".asp",  ".asa", ".cer",
                                                     ".aspx", ".ashx",  ".asmx", ".jsp", ".jspx"};
   std::vector<fs::path> files;
