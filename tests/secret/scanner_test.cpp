@@ -351,13 +351,18 @@ TEST(SecretScanner, CleanDebianRootFileSystemsHaveNoFindings) {
 // phpMyAdmin, Django, Roundcube ...) are full of i18n strings for "password", lexer token names and
 // autoloader maps that a hard-coded-password rule can mistake for secrets: MediaWiki alone once gave
 // 5,600 findings. The few left are test passwords and keys the packages really ship.
+// The set's npm part (root/npm-*) is there for the webshell evaluation: its packages are unpacked
+// as tarballs, not installed under node_modules, and ship real keys (dojox's Flickr API key in
+// its library and 25 test pages, a TestSwarm token in plupload's build config) that a scan should
+// report; the budget is for the Debian applications.
 TEST(SecretScanner, BenignWebApplicationsGiveFewFindings) {
   const char* dir = std::getenv("MOAT_BENIGN_WEB");
   if (!dir) GTEST_SKIP() << "MOAT_BENIGN_WEB (scripts/fixtures/benign-web.sh DIR) is not set";
   const std::filesystem::path root = std::filesystem::path(dir) / "root";
   ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
   size_t files = 0;
-  const std::vector<std::string> findings = findings_in_tree(root, files);
+  std::vector<std::string> findings = findings_in_tree(root, files);
+  std::erase_if(findings, [](const std::string& f) { return f.rfind("npm-", 0) == 0; });
   EXPECT_GT(files, 20000u);
   std::string listing;
   for (const std::string& f : findings) listing += "\n  " + f;
