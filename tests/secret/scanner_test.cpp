@@ -195,12 +195,19 @@ TEST(SecretScanner, AllowRulesDropDocumentedExamplesAndPaths) {
   const std::string real = "token: \"ghp_R2d4F6h8J0k2L4m6N8p0Q2s4T6v8W0x2Y4z6\"\n";
   EXPECT_THAT(builtin().scan("usr/share/doc/tool/README.md", real), IsEmpty());
   EXPECT_THAT(builtin().scan("app/node_modules/left-pad/test/fixture.js", real), IsEmpty());
+  // ...at any depth inside the package (dojox keeps a Flickr key in data/tests/ and image/tests/).
+  EXPECT_THAT(builtin().scan("app/node_modules/dojox/data/tests/stores/FlickrRestStore.js", real), IsEmpty());
+  EXPECT_THAT(builtin().scan("usr/lib/python3/dist-packages/pkg/sub/demos/settings.py", real), IsEmpty());
   // Installed packages' documentation (npm bundles @npmcli/arborist/README.md with a sample password).
   EXPECT_THAT(builtin().scan("usr/lib/node_modules/npm/node_modules/@npmcli/arborist/README.md", real), IsEmpty());
   EXPECT_THAT(ids(builtin().scan("srv/app/README.md", real)), ElementsAre("github-personal-access-token"));
   // Outside those folders the same text is a finding, in application code and in installed packages.
   EXPECT_THAT(ids(builtin().scan("app/node_modules/left-pad/index.js", real)),
               ElementsAre("github-personal-access-token"));
+  EXPECT_THAT(ids(builtin().scan("app/node_modules/dojox/image/FlickrBadge.js", real)),
+              ElementsAre("github-personal-access-token"));
+  // A folder named like a test folder outside any installed package is the application's own.
+  EXPECT_THAT(ids(builtin().scan("srv/app/tests/settings.py", real)), ElementsAre("github-personal-access-token"));
   EXPECT_THAT(ids(builtin().scan("srv/app/tests_helper.py", real)), ElementsAre("github-personal-access-token"));
   EXPECT_THAT(builtin().scan("app/config.yaml",
                              "password: \"${DB_PASSWORD}\"\ntoken: \"{{ .Values.token }}\"\n"
