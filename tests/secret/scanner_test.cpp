@@ -360,8 +360,8 @@ TEST(SecretScanner, CleanDebianRootFileSystemsHaveNoFindings) {
 // 5,600 findings. The few left are test passwords and keys the packages really ship.
 // The set's npm part (root/npm-*) is there for the webshell evaluation: its packages are unpacked
 // as tarballs, not installed under node_modules, and ship real keys (dojox's Flickr API key in
-// its library and 25 test pages, a TestSwarm token in plupload's build config) that a scan should
-// report; the budget is for the Debian applications.
+// its library and in 14 of its test and demo files, a TestSwarm token in plupload's build config)
+// that a scan should report; the budget is for the Debian applications.
 TEST(SecretScanner, BenignWebApplicationsGiveFewFindings) {
   const char* dir = std::getenv("MOAT_BENIGN_WEB");
   if (!dir) GTEST_SKIP() << "MOAT_BENIGN_WEB (scripts/fixtures/benign-web.sh DIR) is not set";
