@@ -24,7 +24,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +31,7 @@
 #include "base/error.h"
 #include "runtime/bpf/sensor_wire.h"
 #include "runtime/sensor_decode.h"
+#include "support/mounts.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -185,15 +185,8 @@ uint64_t own_cgroup_id() {
   std::string line, path;
   while (std::getline(in, line))
     if (line.rfind("0::", 0) == 0) path = line.substr(3);
-  std::ifstream mi("/proc/self/mountinfo");
-  std::string mount_point;
-  while (std::getline(mi, line)) {
-    std::istringstream fields(line);
-    std::vector<std::string> f;
-    for (std::string w; fields >> w;) f.push_back(w);
-    for (std::size_t i = 0; i + 1 < f.size(); i++)
-      if (f[i] == "-" && f[i + 1] == "cgroup2") mount_point = f[4];
-  }
+  std::vector<std::string> mounts = test::mount_points("cgroup2");
+  std::string mount_point = mounts.empty() ? "" : mounts.back();
   struct stat st {};
   if (!mount_point.empty()) {
     if (stat((mount_point + path).c_str(), &st) != 0) return 0;

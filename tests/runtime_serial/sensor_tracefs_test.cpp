@@ -10,55 +10,39 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "runtime/sensor.h"
+#include "support/mounts.h"
 
 namespace moat::runtime {
 namespace {
-
-// Mount points of the filesystems of one type, from /proc/self/mountinfo.
-std::vector<std::string> mounts_of(const std::string& type) {
-  std::vector<std::string> out;
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::vector<std::string> f;
-    for (std::string x; fields >> x;) f.push_back(x);
-    for (size_t i = 6; i + 1 < f.size(); ++i)
-      if (f[i] == "-" && f[i + 1] == type) out.push_back(f[4]);
-  }
-  return out;
-}
 
 TEST(SensorWithoutTracefs, MountsItAndAttachesAProcessOnlySensor) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to load eBPF programs and to unmount tracefs";
   if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) GTEST_SKIP() << "kernel has no BTF";
   // With debugfs mounted, /sys/kernel/debug/tracing is an automount that brings tracefs back.
-  if (!mounts_of("debugfs").empty()) GTEST_SKIP() << "debugfs is mounted: its tracing automount hides the case";
-  std::vector<std::string> before = mounts_of("tracefs");
+  if (!test::mount_points("debugfs").empty()) GTEST_SKIP() << "debugfs is mounted: its tracing automount hides the case";
+  std::vector<std::string> before = test::mount_points("tracefs");
   for (const std::string& m : before)
     if (umount2(m.c_str(), MNT_DETACH) != 0) GTEST_SKIP() << "cannot unmount " << m << ": " << std::strerror(errno);
   // Whatever happens below, the host gets its tracefs back where it was.
   struct Restore {
     std::vector<std::string> points;
     ~Restore() {
-      std::vector<std::string> now = mounts_of("tracefs");
+      std::vector<std::string> now = test::mount_points("tracefs");
       for (const std::string& m : points)
         if (std::find(now.begin(), now.end(), m) == now.end()) mount("nodev", m.c_str(), "tracefs", 0, nullptr);
     }
   } restore{before};
-  ASSERT_TRUE(mounts_of("tracefs").empty());
+  ASSERT_TRUE(test::mount_points("tracefs").empty());
 
   SensorOptions options;
   options.groups = kGroupProcess;
   options.ignore_pid = -1;
   auto sensor = Sensor::open(options);
-  EXPECT_FALSE(mounts_of("tracefs").empty()) << "the sensor mounts tracefs when none is mounted";
+  EXPECT_FALSE(test::mount_points("tracefs").empty()) << "the sensor mounts tracefs when none is mounted";
 
   pid_t child = fork();
   if (child == 0) {
